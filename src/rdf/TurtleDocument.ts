@@ -48,8 +48,11 @@ export class TurtleDocument {
     return `${this.header}\n\n${this.blocks.join('\n\n')}\n`;
   }
 
+  private predicate(value: string): string {
+    return value === `${RDF}type` ? 'a' : this.term(value);
+  }
+
   private term(value: string): string {
-    if (value === `${RDF}type`) return 'a';
     for (const [prefix, ns] of this.prefixes) {
       if (value.startsWith(ns) && PN_LOCAL.test(value.slice(ns.length))) return `${prefix}:${value.slice(ns.length)}`;
     }
@@ -59,7 +62,11 @@ export class TurtleDocument {
   private props(props: TurtleProps, depth: number): string {
     const indent = '    '.repeat(depth);
     return props
-      .map(([p, o]) => `${this.term(p)} ${(Array.isArray(o) ? o : [o]).map((v) => this.value(v, depth)).join(' , ')}`)
+      .map(([p, o]) => {
+        const objects = (Array.isArray(o) ? o : [o]).map((v) => this.value(v, depth));
+        // Long object lists (a node shape's properties) go one per line, so diffs stay readable.
+        return `${this.predicate(p)} ${objects.join(objects.length > 3 ? ` ,\n${indent}    ` : ' , ')}`;
+      })
       .join(` ;\n${indent}`);
   }
 
