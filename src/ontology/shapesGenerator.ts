@@ -129,7 +129,7 @@ function writePropertyShapes(doc: TurtleDocument, q: ModelQueries, p: PropertyIn
   if (p.maxInclusive !== undefined) facet('maxInclusive', [[sh('maxInclusive'), numberValue(p.maxInclusive, p.range)]], `${name} must be at most ${p.maxInclusive}${unit}`);
   if (p.maxDecimals !== undefined) {
     facet('decimals', [[sh('pattern'), str(decimalPattern(p.maxDecimals, allowsNegative(p)))]],
-      `${name} must be a plain number${unit} with at most ${p.maxDecimals} decimal places (e.g. 7, 7.5, 12500.00): no exponent, unit, sign or thousands separator`);
+      `${name} must be a plain number${p.unit ? ` of${unit}` : ''} with at most ${p.maxDecimals} decimal places (e.g. 7, 7.5, 12500.00): no exponent, unit, sign or thousands separator`);
   }
   for (const other of p.lessThanOrEquals) facet(`lessThanOrEquals-${q.property(other).name}`, [[sh('lessThanOrEquals'), iri(other)]], `${name} must be less than or equal to ${q.property(other).jsonName}`);
   for (const other of p.lessThan) facet(`lessThan-${q.property(other).name}`, [[sh('lessThan'), iri(other)]], `${name} must be less than ${q.property(other).jsonName}`);
@@ -165,7 +165,8 @@ function writeRuleShape(doc: TurtleDocument, q: ModelQueries, rule: RuleInfo): v
     [sh('targetClass'), q.concreteSubclasses(rule.appliesTo).map((c) => iri(c.iri))],
     [sh('severity'), iri(sh(rule.severity))],
   ];
-  if (rule.reportPath) props.push([`${FMAR_ANN}reportPath`, iri(rule.reportPath)]);
+  const reportPath = rule.reportPath ?? rule.onProperty;
+  if (reportPath) props.push([`${FMAR_ANN}reportPath`, iri(reportPath)]);
   if (rule.source) props.push([`${DCTERMS}source`, str(rule.source)]);
   if (rule.kind === 'conditional') props.push(...conditionalConstraint(q, rule));
   if (rule.kind === 'prefix') props.push(prefixConstraint(q, rule));

@@ -38,6 +38,12 @@ export class ShaclValidator {
     return { conforms: !results.some((r) => r.severity === 'Violation'), results };
   }
 
+  /** The raw SHACL validation report graph (for the W3C conformance suite and debugging). */
+  async validateToGraph(data: Quad[] | Store): Promise<{ conforms: boolean; quads: Quad[] }> {
+    const report = await this.validator.validate({ dataset: (data instanceof Store ? data : new Store(data)) as never });
+    return { conforms: report.conforms, quads: [...(report.dataset as Iterable<Quad>)] };
+  }
+
   private describe(r: EngineResult): ValidationResultItem {
     const sourceShape = r.shape?.ptr?.term?.termType === 'NamedNode' ? r.shape.ptr.term.value : undefined;
     const pathIri = r.path?.[0]?.predicates?.[0]?.value ?? (sourceShape ? this.reportPaths.get(sourceShape) : undefined);
