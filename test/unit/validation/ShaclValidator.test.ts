@@ -33,7 +33,7 @@ describe('The SHACL validator with the generated FMAR shapes', () => {
     for (const table of ['asset-attributes.csv', 'organisation-attributes.csv']) {
       const rules = new Set(manifest.filter((f) => f.rule.startsWith(table)).map((f) => f.rule.split(':')[0]));
       for (const rule of rules) {
-        const cases = manifest.filter((f) => f.rule.startsWith(`${rule}:`));
+        const cases = manifest.filter((f) => f.rule.split(':')[0] === rule);
         assert.ok(cases.some((f) => f.conforms), `no valid fixture for ${rule}`);
         assert.ok(cases.some((f) => !f.conforms), `no invalid fixture for ${rule}`);
       }
