@@ -3,7 +3,7 @@ import type { TurtleValue } from '../rdf/TurtleDocument.js';
 import type { ClassInfo, OntologyModel, PropertyInfo, RuleInfo } from './OntologyModel.js';
 import { ModelQueries } from './modelQueries.js';
 import { readShapeFragment, type ShapeFragment } from './ShapeFragment.js';
-import { CALENDAR_DATE_PATTERN, MULTI_LINE_TEXT_PATTERN, SINGLE_LINE_TEXT_PATTERN } from './valuePatterns.js';
+import { CALENDAR_DATE_PATTERN, MULTI_LINE_TEXT_PATTERN, SINGLE_LINE_TEXT_PATTERN, allowsNegative, decimalPattern } from './valuePatterns.js';
 
 /**
  * Generates one JSON Schema (2020-12) per record class for request bodies. The registry runs it with ajv
@@ -34,8 +34,8 @@ function classSchema(q: ModelQueries, c: ClassInfo): JsonSchema {
     '@type': { const: c.name },
   };
   const required: string[] = [];
-  // Records of a class with siblings (SPU vs SPG) must say which one they are.
-  const needsType = c.superClasses.some((s) => q.concreteSubclasses(s).length > 1);
+  // Records that share a collection with a sibling class (SPU and SPG under market-units/) must say which they are.
+  const needsType = c.superClasses.some((s) => Boolean(q.classOf(s).recordPath) && q.concreteSubclasses(s).length > 1);
   if (needsType) required.push('@type');
   for (const p of q.propertiesOf(c.iri)) {
     properties[p.jsonName] = propertySchema(q, p);
@@ -84,8 +84,13 @@ function valueSchema(q: ModelQueries, p: PropertyInfo): JsonSchema {
   const schema: JsonSchema = {};
   switch (p.range) {
     case `${XSD}decimal`:
-      schema.type = 'number';
-      if (p.maxDecimals !== undefined) schema.multipleOf = Number(`1e-${p.maxDecimals}`);
+      // A JSON number, or a decimal string where trailing zeros matter ("7.50"); bounds and multipleOf
+      // apply to numbers, the pattern to strings, and SHACL checks both forms after conversion.
+      schema.type = ['number', 'string'];
+      if (p.maxDecimals !== undefined) {
+        schema.multipleOf = Number(`1e-${p.maxDecimals}`);
+        schema.pattern = decimalPattern(p.maxDecimals, allowsNegative(p));
+      }
       break;
     case `${XSD}integer`: schema.type = 'integer'; break;
     case `${XSD}boolean`: schema.type = 'boolean'; break;
@@ -148,12 +153,12 @@ function conditionSchema(q: ModelQueries, fragment: ShapeFragment): JsonSchema |
   for (const [predicate, v] of fragment.constraints) {
     if (predicate === `${SH}in` && 'list' in v) value = { enum: v.list.map((item) => jsonValue(q, item)) };
     else if (predicate === `${SH}hasValue`) value = { const: jsonValue(q, v) };
-    else if (predicate === `${SH}minExclusive`) value = { exclusiveMinimum: jsonValue(q, v) };
+    else if (predicate === `${SH}minExclusive`) value = { type: 'number', exclusiveMinimum: jsonValue(q, v) };
     else if (predicate === `${SH}minCount`) continue;
     else value = undefined;
     if (!value) return undefined;
   }
-  const onValue = p.functional ? value : { contains: value };
+  const onValue = p.functional ? value : { type: 'array', contains: value };
   return Object.keys(value).length ? { required: [p.jsonName], properties: { [p.jsonName]: onValue } } : { required: [p.jsonName] };
 }
 
@@ -165,7 +170,7 @@ function requirementSchema(q: ModelQueries, fragment: ShapeFragment): JsonSchema
     const n = 'literal' in v ? Number(v.literal) : NaN;
     if (predicate === `${SH}minCount` && n >= 1) parts.push({ required: [p.jsonName] });
     else if (predicate === `${SH}maxCount` && n === 0) parts.push({ not: { required: [p.jsonName] } });
-    else if (predicate === `${SH}pattern` && 'literal' in v) parts.push({ properties: { [p.jsonName]: { pattern: v.literal } } });
+    else if (predicate === `${SH}pattern` && 'literal' in v) parts.push({ properties: { [p.jsonName]: { type: 'string', pattern: v.literal } } });
     else return undefined;
   }
   return parts.length === 1 ? parts[0] : parts.length ? { allOf: parts } : undefined;
