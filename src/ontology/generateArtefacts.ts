@@ -54,6 +54,7 @@ export async function generateArtefacts(inputs: GenerateInputs): Promise<{ files
   }
   const model = buildOntologyModel(quads);
 
+  files.set('shapes/README.md', SHAPES_README(model.versionIri));
   files.set('shapes/fmar-shapes.ttl', generateShapes(model));
   files.set('shapes/context.jsonld', json(generateContext(model)));
   for (const [name, schema] of generateJsonSchemas(model)) files.set(`shapes/json-schema/${name}.schema.json`, json(schema));
@@ -61,6 +62,19 @@ export async function generateArtefacts(inputs: GenerateInputs): Promise<{ files
   for (const [name, html] of generateDocs(model)) files.set(`docs/ontology/${name}`, html);
   return { files, model };
 }
+
+const SHAPES_README = (versionIri: string): string => `# Generated artefacts: do not edit
+
+Everything in this folder is generated from \`ontology/\` (${versionIri}) by \`make generate\`, checked in,
+and checked for drift by \`make check-generated\` in CI. Change the ontology, then regenerate.
+
+- \`fmar-shapes.ttl\`: the SHACL shapes every write is validated against (SHACL Core, plus two SHACL-SPARQL rules for organisations).
+- \`context.jsonld\`: the JSON-LD 1.1 context served for https://w3id.org/fmar/context/v1 (bundled; never fetched).
+- \`json-schema/*.schema.json\`: JSON Schema 2020-12 of each record's request body, run with ajv before RDF conversion.
+- \`openapi-components.json\`: OpenAPI 3.1 schema components (request bodies, problem details).
+
+See docs/ontology-guide.md for how the ontology drives each of them.
+`;
 
 function json(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;

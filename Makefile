@@ -1,0 +1,49 @@
+# FMAR registry. `make run` starts the registry; `make test` runs every test. Both install what they need.
+SHELL := /bin/bash
+NODE_MODULES := node_modules/.package-lock.json
+TSX := node --import tsx
+FMAR := $(TSX) src/cli/fmar.ts
+
+.PHONY: setup build generate check-generated lint test test-unit test-conformance bench run validate-examples clean
+
+$(NODE_MODULES): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $(NODE_MODULES)
+
+setup: $(NODE_MODULES)
+
+build: $(NODE_MODULES)
+	npx tsc -p tsconfig.json
+
+## Regenerate code lists, SHACL shapes, JSON-LD context, JSON Schema, OpenAPI components and docs/ontology from ontology/.
+generate: $(NODE_MODULES)
+	$(FMAR) generate
+
+## Fails when a checked-in generated artefact differs from what the ontology generates (runs in CI).
+check-generated: $(NODE_MODULES)
+	$(FMAR) generate --check
+
+lint: $(NODE_MODULES)
+	npx tsc -p tsconfig.json --noEmit
+
+test: $(NODE_MODULES) check-generated
+	npx mocha
+
+test-unit: $(NODE_MODULES)
+	npx mocha 'test/unit/**/*.test.ts'
+
+test-conformance: $(NODE_MODULES)
+	npx mocha 'test/conformance/**/*.test.ts'
+
+## Benchmarks print tables and write JSON under bench/results/ (not run in CI).
+bench: $(NODE_MODULES)
+	$(TSX) bench/validationEngines.ts
+
+validate-examples: $(NODE_MODULES)
+	$(FMAR) validate docs/examples/asset.jsonld docs/examples/organisation.jsonld
+
+run: $(NODE_MODULES) check-generated
+	$(FMAR) validate docs/examples/asset.jsonld docs/examples/organisation.jsonld
+
+clean:
+	rm -rf dist
