@@ -27,7 +27,7 @@ describe('The JSON-LD context generator', () => {
     const loader = createLocalDocumentLoader({ [FMAR_CONTEXT_URL]: context });
     const body = { '@context': FMAR_CONTEXT_URL, '@id': 'https://registry.fmar.example/assets/a1', '@type': 'Asset', assetCategory: 'EV_CHARGER', organisationRoles: ['FSP'], organisationId: 'o1' };
     const expanded = await jsonld.expand(body, { documentLoader: loader as never });
-    const compacted = (await jsonld.compact(expanded, FMAR_CONTEXT_URL, { documentLoader: loader as never })) as Record<string, unknown>;
+    const compacted = (await jsonld.compact(expanded, FMAR_CONTEXT_URL as never, { documentLoader: loader as never })) as unknown as Record<string, unknown>;
     assert.equal(compacted.assetCategory, 'EV_CHARGER');
     assert.deepEqual(compacted.organisationRoles, ['FSP']);
     assert.equal(compacted.organisationId, 'o1');
