@@ -7,7 +7,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Quad } from 'n3';
-import { projectRoot } from '../src/projectRoot.js';
+import { projectRoot, sharedDir } from '../src/projectRoot.js';
 import { readRdfFile } from '../src/rdf/readRdfFile.js';
 import { parseTurtle } from '../src/rdf/readTurtle.js';
 import { loadFmarValidation } from '../src/validation/loadFmarValidator.js';
@@ -16,7 +16,7 @@ import { readShaclSuite } from '../test/conformance/shaclManifest.js';
 import { runShaclSuite } from './shaclSuiteRun.js';
 
 const root = projectRoot();
-const shared = process.env.FMAR_SHARED_DIR ?? join(root, '..', 'shared');
+const shared = sharedDir();
 const rounds = Number(process.env.ROUNDS ?? 500);
 
 async function timeValidations(engine: ShaclEngine, shapes: Quad[], data: Quad[]): Promise<{ compileMs: number; perValidationMs: number; perSecond: number }> {

@@ -13,3 +13,8 @@ export function projectRoot(): string {
     dir = parent;
   }
 }
+
+/** The shared spec, data and conformance folder: $FMAR_SHARED_DIR, or ../shared beside the project. */
+export function sharedDir(): string {
+  return process.env.FMAR_SHARED_DIR ?? join(projectRoot(), '..', 'shared');
+}

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { join, resolve } from 'node:path';
-import { projectRoot } from '../projectRoot.js';
+import { projectRoot, sharedDir } from '../projectRoot.js';
 import { generateCommand } from './generateCommand.js';
 import { validateCommand } from './validateCommand.js';
 
@@ -17,7 +17,7 @@ program
   .description('generate code lists, SHACL shapes, JSON-LD context, JSON Schema, OpenAPI components and docs from ontology/')
   .option('--check', 'write nothing; exit 1 when a checked-in artefact differs from what the ontology generates')
   .option('--root <dir>', 'project root', root)
-  .option('--shared <dir>', 'shared spec and data folder', process.env.FMAR_SHARED_DIR ?? join(root, '..', 'shared'))
+  .option('--shared <dir>', 'shared spec and data folder', sharedDir())
   .action(async (options: { check?: boolean; root: string; shared: string }) => {
     process.exitCode = await generateCommand({ check: Boolean(options.check), rootDir: resolve(options.root), sharedDir: resolve(options.shared) });
   });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { root } from '../support/fixtures.js';
+import { sharedDir } from '../../src/projectRoot.js';
 import { shaclEngine } from './shaclEngines.js';
 import { compareReports, readShaclSuite } from './shaclManifest.js';
 
@@ -22,7 +22,7 @@ const SKIPPED: Record<string, string> = {
   'sparql/pre-binding/unsupported-sparql-006': 'does not refuse unsupported SPARQL (nested SELECT) in constraints (expected sht:Failure)',
 };
 
-const shared = process.env.FMAR_SHARED_DIR ?? join(root, '..', 'shared');
+const shared = sharedDir();
 const cases = await readShaclSuite(join(shared, 'conformance/shacl/manifest.ttl'));
 
 describe(`W3C SHACL test suite through ${shaclEngine.name} (${cases.length} cases)`, () => {

@@ -3,9 +3,10 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Parser } from 'n3';
 import { generateArtefacts } from '../../../src/ontology/generateArtefacts.js';
+import { sharedDir } from '../../../src/projectRoot.js';
 import { root } from '../../support/fixtures.js';
 
-const inputs = { rootDir: root, sharedDir: process.env.FMAR_SHARED_DIR ?? join(root, '..', 'shared') };
+const inputs = { rootDir: root, sharedDir: sharedDir() };
 
 describe('Generation from the ontology', () => {
   let first: Map<string, string>;

@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readGspGroups } from '../../../src/ontology/gspGroups.js';
+import { sharedDir } from '../../../src/projectRoot.js';
 import { root } from '../../support/fixtures.js';
 
-const shared = process.env.FMAR_SHARED_DIR ?? join(root, '..', 'shared');
+const shared = sharedDir();
 
 describe('The GSP group table', () => {
   let reference: string;

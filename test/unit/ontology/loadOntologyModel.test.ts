@@ -5,9 +5,10 @@ import { parse } from 'csv-parse/sync';
 import { buildOntologyModel, loadOntologyModel } from '../../../src/ontology/loadOntologyModel.js';
 import type { OntologyModel } from '../../../src/ontology/OntologyModel.js';
 import { parseTurtle } from '../../../src/rdf/readTurtle.js';
+import { sharedDir } from '../../../src/projectRoot.js';
 import { root } from '../../support/fixtures.js';
 
-const shared = process.env.FMAR_SHARED_DIR ?? join(root, '..', 'shared');
+const shared = sharedDir();
 
 async function elexonTerms(table: string): Promise<{ attribute: string; term: string }[]> {
   const rows = parse(await readFile(join(shared, 'spec/data-definitions', table), 'utf8'), { columns: true, bom: true }) as Record<string, string>[];
