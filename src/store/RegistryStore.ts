@@ -1,0 +1,49 @@
+import type { Quad } from 'n3';
+
+/**
+ * What the registry needs from a quad store, whatever it is: transactions of added and removed quads,
+ * graph reads, and SPARQL queries over a restricted dataset. The embedded Oxigraph backend implements it
+ * with its own journal; a remote SPARQL 1.1 backend (Query, Update, Graph Store Protocol) can implement
+ * the same calls (issue #5). The store knows nothing of assets or roles.
+ */
+export interface StoreTransaction {
+  /** Named graphs whose current content is removed before `add` is applied. */
+  replaceGraphs?: string[];
+  add: Quad[];
+  remove?: Quad[];
+}
+
+export interface CommitReceipt {
+  /** Position of the transaction in the journal, counting from 1. */
+  sequence: number;
+  /** SHA-256 of the transaction's journal record; the next record names it as its predecessor. */
+  hash: string;
+}
+
+export interface QueryOptions {
+  /** Graphs whose union is the default graph; absent means the union of all named graphs. */
+  defaultGraphs?: string[];
+  /** Graphs visible to GRAPH patterns; absent means all. */
+  namedGraphs?: string[];
+  /** A result serialisation understood by the backend (e.g. application/sparql-results+json, text/turtle). */
+  resultsFormat: string;
+}
+
+export interface RegistryStore {
+  /** Makes the transaction durable, then visible; resolves only once it is both. */
+  commit(transaction: StoreTransaction): Promise<CommitReceipt>;
+  readGraph(graph: string): Promise<Quad[]>;
+  graphExists(graph: string): Promise<boolean>;
+  query(sparql: string, options: QueryOptions): Promise<string>;
+  /** Sequence of the last committed transaction. */
+  head(): CommitReceipt;
+  close(): Promise<void>;
+}
+
+/** Thrown when a transaction cannot be made durable; nothing of it is acknowledged or kept. */
+export class StoreUnavailableError extends Error {
+  constructor(message: string, override readonly cause?: unknown) {
+    super(message);
+    this.name = 'StoreUnavailableError';
+  }
+}
