@@ -42,8 +42,9 @@ bench: $(NODE_MODULES)
 validate-examples: $(NODE_MODULES)
 	$(FMAR) validate docs/examples/asset.jsonld docs/examples/organisation.jsonld
 
-run: $(NODE_MODULES) check-generated
-	$(FMAR) validate docs/examples/asset.jsonld docs/examples/organisation.jsonld
+## Starts the registry on http://localhost:$${PORT:-8080} with its store in ./var and the sample dataset.
+run: build
+	FMAR_SAMPLE_DATA=$${FMAR_SAMPLE_DATA:-true} node dist/src/cli/fmar.js serve
 
 clean:
 	rm -rf dist

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { join, resolve } from 'node:path';
 import { projectRoot, sharedDir } from '../projectRoot.js';
 import { generateCommand } from './generateCommand.js';
+import { serveCommand } from './serveCommand.js';
 import { validateCommand } from './validateCommand.js';
 
 /** The `fmar` command. Each subcommand lives in its own file; this one only wires them. */
@@ -31,6 +32,13 @@ program
   .option('--strict', 'treat warnings as failures too')
   .action(async (files: string[], options: { shapes: string; json?: boolean; strict?: boolean }) => {
     process.exitCode = await validateCommand(files, { shapesDir: options.shapes, json: Boolean(options.json), strict: Boolean(options.strict) });
+  });
+
+program
+  .command('serve')
+  .description('start the registry (configuration from the environment: PORT, FMAR_DATA_DIR, FMAR_BASE_IRI, FMAR_ADMIN_TOKEN, FMAR_SAMPLE_DATA...)')
+  .action(async () => {
+    await serveCommand();
   });
 
 await program.parseAsync();

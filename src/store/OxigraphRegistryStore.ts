@@ -143,7 +143,32 @@ export class OxigraphRegistryStore implements RegistryStore {
     const parts: string[] = [];
     if (record.removed.length) parts.push(`DELETE DATA { ${graphBlocks(record.removed)} }`);
     if (record.added.length) parts.push(`INSERT DATA { ${graphBlocks(record.added)} }`);
-    if (parts.length) this.store.update(parts.join(' ;\n'));
+    if (!parts.length) return;
+    const update = parts.join(' ;\n');
+    this.store.update(update);
+    for (const listener of this.patchListeners) listener(update);
+  }
+
+  private readonly patchListeners = new Set<(update: string) => void>();
+
+  /** Follows every change applied to the in-memory store, in order (read replicas). */
+  onPatch(listener: (update: string) => void): () => void {
+    this.patchListeners.add(listener);
+    return () => this.patchListeners.delete(listener);
+  }
+
+  /** The whole store as N-Quads, graph by graph (never one dump: JavaScript strings have a size limit). */
+  *dumpChunks(): Iterable<string> {
+    const graphs = (this.store.query('SELECT DISTINCT ?g WHERE { GRAPH ?g { } }') as Map<string, { value: string }>[]).map((b) => b.get('g')!.value);
+    let chunk = '';
+    for (const graph of graphs) {
+      chunk += this.store.dump({ format: 'application/n-triples', from_graph_name: oxigraph.namedNode(graph) }).replace(/ \.\n/g, ` <${graph}> .\n`);
+      if (chunk.length > 4_000_000) {
+        yield chunk;
+        chunk = '';
+      }
+    }
+    if (chunk) yield chunk;
   }
 
   private readGraphSync(graph: string): Quad[] {

@@ -1,0 +1,48 @@
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+
+/**
+ * Configuration from the environment, with the documented defaults (README, docs/operations.md).
+ */
+export interface RegistryConfig {
+  /** PORT: HTTP port (8080). */
+  port: number;
+  /** FMAR_DATA_DIR: where the journal and snapshots live (./var). */
+  dataDir: string;
+  /** FMAR_BASE_IRI: base of every record IRI (http://localhost:8080/); fixed when the store is created. */
+  baseIri: string;
+  /** FMAR_ADMIN_TOKEN: bearer token of the bootstrap administrator; generated (and printed) when unset. */
+  adminToken: string;
+  adminTokenGenerated: boolean;
+  /** FMAR_SNAPSHOT_EVERY: snapshot after this many writes (10000). */
+  snapshotEvery: number;
+  /** FMAR_QUERY_TIMEOUT_MS: SPARQL queries are stopped after this long (10000). */
+  queryTimeoutMs: number;
+  /** FMAR_QUERY_ROW_LIMIT: most rows a SPARQL SELECT returns (10000). */
+  queryRowLimit: number;
+  /** FMAR_BODY_LIMIT: largest request body accepted (1mb). */
+  bodyLimit: string;
+  /** FMAR_SAMPLE_DATA: load the sample dataset into an empty store (true for `make run`). */
+  sampleData: boolean;
+  /** LOG_LEVEL: pino level (info). */
+  logLevel: string;
+}
+
+export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): RegistryConfig {
+  const port = Number(env.PORT ?? 8080);
+  const baseIri = env.FMAR_BASE_IRI ?? `http://localhost:${port}/`;
+  if (!/^https?:\/\/[^\s]+\/$/.test(baseIri)) throw new Error(`FMAR_BASE_IRI must be an http(s) IRI ending in '/', got ${JSON.stringify(baseIri)}`);
+  return {
+    port,
+    dataDir: resolve(env.FMAR_DATA_DIR ?? './var'),
+    baseIri,
+    adminToken: env.FMAR_ADMIN_TOKEN ?? randomBytes(24).toString('base64url'),
+    adminTokenGenerated: env.FMAR_ADMIN_TOKEN === undefined,
+    snapshotEvery: Number(env.FMAR_SNAPSHOT_EVERY ?? 10_000),
+    queryTimeoutMs: Number(env.FMAR_QUERY_TIMEOUT_MS ?? 10_000),
+    queryRowLimit: Number(env.FMAR_QUERY_ROW_LIMIT ?? 10_000),
+    bodyLimit: env.FMAR_BODY_LIMIT ?? '1mb',
+    sampleData: (env.FMAR_SAMPLE_DATA ?? 'false') === 'true',
+    logLevel: env.LOG_LEVEL ?? 'info',
+  };
+}

@@ -1,0 +1,48 @@
+import { randomUUID } from 'node:crypto';
+import { v7 as uuidv7 } from 'uuid';
+import { FMAR, FMAR_CODE } from '../rdf/namespaces.js';
+
+/**
+ * A kind of record the registry serves over REST: its class, collection path, identifier, how new IDs are
+ * minted, its initial status and the use cases its writes serve. Later issues add kinds here.
+ */
+export interface RecordKind {
+  className: string;
+  classIri: string;
+  path: string;
+  /** JSON name of the identifier property. */
+  idField: string;
+  mintId(): string;
+  /** JSON name and code of the status a new record starts in. */
+  initialStatus: { field: string; code: string; iri: string };
+  /** Set from the acting organisation rather than the body. */
+  responsibleOrganisationField?: string;
+  useCases: { create: string; replace: string };
+}
+
+export const ORGANISATION_KIND: RecordKind = {
+  className: 'Organisation',
+  classIri: `${FMAR}Organisation`,
+  path: 'organisations',
+  idField: 'fmarOrganisationId',
+  // organisation-attributes.csv, FMAR Organisation ID: system-generated UUID, never reassigned.
+  mintId: () => randomUUID(),
+  // UC-01.02: a new organisation is Pending Approval until an FMAR administrator approves it.
+  initialStatus: { field: 'organisationStatus', code: 'PENDING_APPROVAL', iri: `${FMAR_CODE}OrganisationStatus/PENDING_APPROVAL` },
+  useCases: { create: 'UC-01.02', replace: 'UC-01.03' },
+};
+
+export const ASSET_KIND: RecordKind = {
+  className: 'Asset',
+  classIri: `${FMAR}Asset`,
+  path: 'assets',
+  idField: 'assetId',
+  // requirements §4: the FMAR Asset ID is a time-ordered UUID v7, never reused.
+  mintId: () => uuidv7(),
+  // UC-02.02 step 3: a registered asset starts in Pending Validation.
+  initialStatus: { field: 'assetRegistrationStatus', code: 'PENDING_VALIDATION', iri: `${FMAR_CODE}AssetRegistrationStatus/PENDING_VALIDATION` },
+  responsibleOrganisationField: 'responsibleFSP',
+  useCases: { create: 'UC-02.02', replace: 'UC-02.04' },
+};
+
+export const RECORD_KINDS = [ORGANISATION_KIND, ASSET_KIND];

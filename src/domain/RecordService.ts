@@ -1,0 +1,283 @@
+import { v7 as uuidv7 } from 'uuid';
+import { DataFactory, type Quad } from 'n3';
+import type { ModelQueries } from '../ontology/modelQueries.js';
+import type { PropertyInfo } from '../ontology/OntologyModel.js';
+import { activityQuads } from '../provenance/activityQuads.js';
+import { currentGraphs, partGraph, toVersionGraph, versionGraphs } from '../provenance/recordGraphs.js';
+import type { DocumentLoader } from '../rdf/documentLoader.js';
+import { jsonLdToQuads } from '../rdf/jsonLdToQuads.js';
+import { FMAR, FMAR_CONTEXT_URL, PROV, RDF } from '../rdf/namespaces.js';
+import type { RegistryStore } from '../store/RegistryStore.js';
+import type { RequestBodyValidator } from '../validation/RequestBodyValidator.js';
+import type { ShaclValidator } from '../validation/ShaclValidator.js';
+import { InvalidRecordError, RecordNotFoundError, VersionConflictError, VersionRequiredError, type InvalidRecordResult } from './errors.js';
+import type { RecordKind } from './RecordKind.js';
+
+const { namedNode, quad } = DataFactory;
+
+/** Who performs a write: the authenticated agent and, when it acts for one, the organisation. */
+export interface Actor {
+  agentIri: string;
+  onBehalfOf?: string;
+}
+
+export interface RecordState {
+  iri: string;
+  id: string;
+  version: number;
+  /** All quads of the current state, in their part graphs. */
+  quads: Quad[];
+  /** SHACL warnings of the accepted write (soft checks), when it was just written. */
+  warnings?: InvalidRecordResult[];
+}
+
+export interface HistoryEntry {
+  version: number;
+  versionIri: string;
+  activity: string;
+  useCase: string;
+  startedAt: string;
+  agents: string[];
+  contentHash: string;
+}
+
+export interface ListQuery {
+  limit: number;
+  /** The last identifier of the previous page. */
+  after?: string;
+  /** JSON name of a coded field -> code. */
+  filters: Record<string, string>;
+}
+
+export interface RecordServiceArgs {
+  store: RegistryStore;
+  model: ModelQueries;
+  bodies: RequestBodyValidator;
+  shapes: ShaclValidator;
+  documentLoader: DocumentLoader;
+  /** Base of record IRIs, fixed for the store (FMAR_BASE_IRI). */
+  baseIri: string;
+  /** Today's date (UTC), injectable for tests. */
+  today?: () => string;
+}
+
+/**
+ * The record use cases shared by every kind: register (UC-01.02, UC-02.02), read, replace with optimistic
+ * concurrency (UC-01.03, UC-02.04), list, and history (UC-05.06). Each write is validated (JSON Schema,
+ * then SHACL on the RDF), split into per-sensitivity graphs, recorded as a PROV activity, and committed as
+ * one transaction; nothing is written when any step refuses it.
+ */
+export class RecordService {
+  private readonly locks = new Map<string, Promise<unknown>>();
+  private readonly today: () => string;
+
+  constructor(private readonly args: RecordServiceArgs) {
+    this.today = args.today ?? (() => new Date().toISOString().slice(0, 10));
+  }
+
+  recordIri(kind: RecordKind, id: string): string {
+    return `${this.args.baseIri}${kind.path}/${id}`;
+  }
+
+  async create(kind: RecordKind, body: Record<string, unknown>, actor: Actor): Promise<RecordState> {
+    this.checkBody(kind, body, {});
+    const id = kind.mintId();
+    const iri = this.recordIri(kind, id);
+    const today = this.today();
+    const system: Record<string, unknown> = {
+      [kind.idField]: id,
+      [kind.initialStatus.field]: kind.initialStatus.code,
+      registeredOn: today,
+      lastUpdatedOn: today,
+      recordVersion: 1,
+    };
+    if (kind.responsibleOrganisationField && actor.onBehalfOf) system[kind.responsibleOrganisationField] = actor.onBehalfOf;
+    const quads = await this.toQuads(kind, iri, { ...body, ...system });
+    const warnings = await this.validateShapes(quads);
+    const record = this.splitByPart(iri, quads);
+    const startedAt = new Date();
+    const activity = activityQuads({ activityIri: `${this.args.baseIri}activities/${uuidv7()}`, recordIri: iri, useCase: kind.useCases.create, agentIri: actor.agentIri, onBehalfOf: actor.onBehalfOf, startedAt, newVersion: 1, content: record });
+    await this.args.store.commit({ add: [...record, ...activity] });
+    return { iri, id, version: 1, quads: record, warnings };
+  }
+
+  async get(kind: RecordKind, id: string): Promise<RecordState> {
+    const iri = this.recordIri(kind, id);
+    const quads = (await Promise.all(currentGraphs(iri).map((g) => this.args.store.readGraph(g)))).flat();
+    const isKind = quads.some((q) => q.subject.value === iri && q.predicate.value === `${RDF}type` && this.args.model.lineage(q.object.value).includes(kind.classIri));
+    if (!isKind) throw new RecordNotFoundError(iri);
+    return { iri, id, version: versionOf(quads), quads };
+  }
+
+  /** A past version (from its version graphs), or the current state when `version` is the current one. */
+  async getVersion(kind: RecordKind, id: string, version: number): Promise<RecordState> {
+    const current = await this.get(kind, id);
+    if (version === current.version) return current;
+    const quads = (await Promise.all(versionGraphs(current.iri, version).map((g) => this.args.store.readGraph(g)))).flat();
+    if (!quads.length) throw new RecordNotFoundError(`${current.iri}/versions/${version}`);
+    return { iri: current.iri, id, version, quads };
+  }
+
+  /**
+   * Full replacement (PUT). `ifMatch` holds the versions named by If-Match ('*' for any); RFC 9110 §13.1.1.
+   * Writes to one record are serialised so that two updates naming the same version cannot both succeed.
+   */
+  replace(kind: RecordKind, id: string, body: Record<string, unknown>, ifMatch: number[] | '*' | undefined, actor: Actor): Promise<RecordState> {
+    return this.exclusive(this.recordIri(kind, id), async () => {
+      const current = await this.get(kind, id);
+      if (ifMatch === undefined) throw new VersionRequiredError();
+      if (ifMatch !== '*' && !ifMatch.includes(current.version)) throw new VersionConflictError(current.version);
+      const carried = this.systemQuads(kind, current);
+      this.checkBody(kind, body, this.systemValues(carried));
+      const version = current.version + 1;
+      const fromBody = await this.toQuads(kind, current.iri, { ...stripSystem(this.systemProperties(kind), body), lastUpdatedOn: this.today(), recordVersion: version });
+      const quads = [...fromBody, ...carried];
+      const warnings = await this.validateShapes(quads);
+      const record = this.splitByPart(current.iri, quads);
+      const superseded = current.quads.map((q) => quad(q.subject, q.predicate, q.object, namedNode(toVersionGraph(q.graph.value, current.iri, current.version))));
+      const activity = activityQuads({ activityIri: `${this.args.baseIri}activities/${uuidv7()}`, recordIri: current.iri, useCase: kind.useCases.replace, agentIri: actor.agentIri, onBehalfOf: actor.onBehalfOf, startedAt: new Date(), previousVersion: current.version, newVersion: version, content: record });
+      await this.args.store.commit({ replaceGraphs: currentGraphs(current.iri), add: [...record, ...superseded, ...activity] });
+      return { iri: current.iri, id, version, quads: record, warnings };
+    });
+  }
+
+  async list(kind: RecordKind, query: ListQuery): Promise<{ items: RecordState[]; last?: string; more: boolean }> {
+    const idProperty = this.args.model.propertiesOf(kind.classIri).find((p) => p.jsonName === kind.idField)!;
+    const patterns: string[] = [];
+    for (const [field, code] of Object.entries(query.filters)) {
+      const p = this.filterProperty(kind, field);
+      if (!/^[A-Za-z0-9_]+$/.test(code)) throw new InvalidRecordError('body', `filter ${field}: ${JSON.stringify(code)} is not a code`, [{ severity: 'Violation', field, message: 'a filter value is a code such as BESS' }]);
+      patterns.push(`?s <${p.iri}> <${p.codeList}/${code}> .`);
+    }
+    const after = query.after ? `FILTER (STR(?id) > ${JSON.stringify(query.after)})` : '';
+    const sparql = `SELECT ?s ?id WHERE { GRAPH ?s { ?s a <${kind.classIri}> ; <${idProperty.iri}> ?id . ${patterns.join(' ')} } ${after} } ORDER BY ?id LIMIT ${query.limit + 1}`;
+    const json = JSON.parse(await this.args.store.query(sparql, { resultsFormat: 'application/sparql-results+json' })) as { results: { bindings: { s: { value: string }; id: { value: string } }[] } };
+    const rows = json.results.bindings;
+    const page = rows.slice(0, query.limit);
+    const items = await Promise.all(page.map((row) => this.get(kind, row.s.value.slice(`${this.args.baseIri}${kind.path}/`.length))));
+    return { items, last: page.at(-1)?.id.value, more: rows.length > query.limit };
+  }
+
+  async count(kind: RecordKind): Promise<number> {
+    const json = JSON.parse(await this.args.store.query(`SELECT (COUNT(?s) AS ?n) WHERE { GRAPH ?s { ?s a <${kind.classIri}> } }`, { resultsFormat: 'application/sparql-results+json' })) as { results: { bindings: { n: { value: string } }[] } };
+    return Number(json.results.bindings[0]?.n.value ?? 0);
+  }
+
+  /** Coded fields a list may be filtered on. */
+  filterProperty(kind: RecordKind, field: string): PropertyInfo {
+    const p = this.args.model.propertiesOf(kind.classIri).find((k) => k.jsonName === field && k.codeList);
+    if (!p) throw new InvalidRecordError('body', `cannot filter ${kind.path} on ${field}`, [{ severity: 'Violation', field, message: `filters are the coded fields: ${this.filterFields(kind).join(', ')}` }]);
+    return p;
+  }
+
+  filterFields(kind: RecordKind): string[] {
+    return this.args.model.propertiesOf(kind.classIri).filter((p) => p.codeList).map((p) => p.jsonName);
+  }
+
+  async history(kind: RecordKind, id: string): Promise<HistoryEntry[]> {
+    const current = await this.get(kind, id);
+    const sparql = `SELECT ?activity ?useCase ?started ?agent ?v ?version ?hash WHERE { GRAPH ?activity {
+      ?activity <${PROV}generated> ?v ; <${FMAR}useCase> ?useCase ; <${PROV}startedAtTime> ?started ; <${PROV}wasAssociatedWith> ?agent ; <${FMAR}contentHash> ?hash .
+      ?v <${PROV}specializationOf> <${current.iri}> ; <${FMAR}recordVersion> ?version } } ORDER BY ?version ?agent`;
+    const json = JSON.parse(await this.args.store.query(sparql, { resultsFormat: 'application/sparql-results+json' })) as { results: { bindings: Record<string, { value: string }>[] } };
+    const entries = new Map<string, HistoryEntry>();
+    for (const b of json.results.bindings) {
+      const entry = entries.get(b.activity.value) ?? { version: Number(b.version.value), versionIri: b.v.value, activity: b.activity.value, useCase: b.useCase.value, startedAt: b.started.value, agents: [], contentHash: b.hash.value };
+      entry.agents.push(b.agent.value);
+      entries.set(b.activity.value, entry);
+    }
+    return [...entries.values()].sort((a, b) => a.version - b.version);
+  }
+
+  private async exclusive<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.locks.get(key) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(work);
+    this.locks.set(key, next);
+    try {
+      return await next;
+    } finally {
+      if (this.locks.get(key) === next) this.locks.delete(key);
+    }
+  }
+
+  private systemProperties(kind: RecordKind): PropertyInfo[] {
+    return this.args.model.propertiesOf(kind.classIri).filter((p) => p.systemAssigned);
+  }
+
+  /** System-assigned values a replacement keeps: everything the registry set, except the version stamps. */
+  private systemQuads(kind: RecordKind, current: RecordState): Quad[] {
+    const keep = new Set(this.systemProperties(kind).filter((p) => p.name !== 'lastUpdatedOn' && p.name !== 'recordVersion').map((p) => p.iri));
+    return current.quads.filter((q) => q.subject.value === current.iri && keep.has(q.predicate.value)).map((q) => quad(q.subject, q.predicate, q.object));
+  }
+
+  private systemValues(quads: Quad[]): Record<string, string[]> {
+    const values: Record<string, string[]> = {};
+    for (const q of quads) {
+      const p = this.args.model.model.properties.find((k) => k.iri === q.predicate.value);
+      if (p) (values[p.jsonName] ??= []).push(q.object.value);
+    }
+    return values;
+  }
+
+  /** JSON Schema gate, before any RDF: fast, with JSON pointers. System fields are the registry's. */
+  private checkBody(kind: RecordKind, body: Record<string, unknown>, allowedSystemValues: Record<string, string[]>): void {
+    const context = body['@context'];
+    if (typeof context === 'string' && context !== FMAR_CONTEXT_URL) {
+      throw new InvalidRecordError('json-ld', `remote JSON-LD context ${JSON.stringify(context)} refused: only ${FMAR_CONTEXT_URL} is available (contexts are never fetched)`, [{ severity: 'Violation', pointer: '/@context', field: '@context', value: context, message: `use ${FMAR_CONTEXT_URL} or leave @context out` }]);
+    }
+    const results: InvalidRecordResult[] = [];
+    for (const p of this.systemProperties(kind)) {
+      if (!(p.jsonName in body)) continue;
+      const sent = [body[p.jsonName]].flat().map(String);
+      const allowed = allowedSystemValues[p.jsonName] ?? [];
+      // A client may send back what it read; it may not set or change what the registry assigns.
+      if (p.name === 'lastUpdatedOn' || p.name === 'recordVersion' || (allowed.length && sent.every((v) => allowed.some((a) => a === v || a.endsWith(`/${v}`))))) continue;
+      results.push({ severity: 'Violation', pointer: `/${p.jsonName}`, field: p.jsonName, value: sent.join(', '), message: `${p.jsonName} is set by the registry and cannot be submitted` });
+    }
+    if ('@id' in body && !allowedSystemValues[kind.idField]) results.push({ severity: 'Violation', pointer: '/@id', field: '@id', message: 'the registry assigns the record IRI; leave @id out' });
+    const cleaned = stripSystem(this.systemProperties(kind), body);
+    delete cleaned['@id'];
+    for (const e of this.args.bodies.validate(kind.className, cleaned)) {
+      results.push({ severity: 'Violation', pointer: e.pointer, field: e.field, message: e.message, ...(e.rule ? { sourceShape: e.rule } : {}) });
+    }
+    if (results.length) throw new InvalidRecordError('body', `the ${kind.className} body does not match its schema (${results.length} problem${results.length === 1 ? '' : 's'})`, results);
+  }
+
+  private async toQuads(kind: RecordKind, iri: string, fields: Record<string, unknown>): Promise<Quad[]> {
+    const document = { ...fields, '@context': FMAR_CONTEXT_URL, '@id': iri, '@type': (fields['@type'] as string | undefined) ?? kind.className };
+    let quads: Quad[];
+    try {
+      quads = await jsonLdToQuads(document, this.args.documentLoader);
+    } catch (error) {
+      throw new InvalidRecordError('json-ld', (error as Error).message, [{ severity: 'Violation', message: (error as Error).message }]);
+    }
+    const foreign = quads.filter((q) => q.subject.value !== iri || q.object.termType === 'BlankNode');
+    if (foreign.length) {
+      throw new InvalidRecordError('json-ld', 'a record describes only itself: nested objects, @graph, @reverse and blank nodes are not accepted', foreign.slice(0, 10).map((q) => ({ severity: 'Violation', path: q.predicate.value, value: q.object.value, message: `statement about ${q.subject.value} is not part of this record` })));
+    }
+    return quads;
+  }
+
+  private async validateShapes(quads: Quad[]): Promise<InvalidRecordResult[]> {
+    const report = await this.args.shapes.validate(quads);
+    if (!report.conforms) throw new InvalidRecordError('shacl', `the record breaks ${report.results.filter((r) => r.severity === 'Violation').length} rule(s) of the FMAR shapes`, report.results);
+    return report.results;
+  }
+
+  /** Puts each quad in the graph of its sensitivity (fmarann:sensitivity of its property). */
+  private splitByPart(iri: string, quads: Quad[]): Quad[] {
+    const sensitivity = new Map(this.args.model.model.properties.map((p) => [p.iri, p.sensitivity]));
+    return quads.map((q) => quad(q.subject, q.predicate, q.object, namedNode(partGraph(iri, sensitivity.get(q.predicate.value) ?? 'PUBLIC'))));
+  }
+}
+
+function versionOf(quads: Quad[]): number {
+  const v = quads.find((q) => q.predicate.value === `${FMAR}recordVersion`);
+  return v ? Number(v.object.value) : 1;
+}
+
+function stripSystem(system: PropertyInfo[], body: Record<string, unknown>): Record<string, unknown> {
+  const names = new Set(system.map((p) => p.jsonName));
+  return Object.fromEntries(Object.entries(body).filter(([k]) => !names.has(k) && k !== '@context'));
+}
+

@@ -1,0 +1,52 @@
+import { join } from 'node:path';
+import express from 'express';
+import { pinoHttp } from 'pino-http';
+import type { Logger } from 'pino';
+import { RECORD_KINDS } from '../domain/RecordKind.js';
+import { projectRoot } from '../projectRoot.js';
+import { FMAR, PROV, RDF, RDFS, SKOS, XSD } from '../rdf/namespaces.js';
+import type { Registry } from '../registry.js';
+import { requireAdmin } from './adminAuthentication.js';
+import { NotFoundHttpError } from './HttpError.js';
+import { landingPage } from './landingPage.js';
+import { problemDetailsHandler } from './problemDetails.js';
+import { RecordRepresentation } from './recordRepresentation.js';
+import { recordRoutes } from './routes/recordRoutes.js';
+import { sparqlRoutes } from './routes/sparqlRoutes.js';
+
+/**
+ * The composition root of the HTTP layer: wires the registry's services into express 5 routes. Express 5
+ * passes rejected promises of async handlers to the error middleware, which renders problem+json.
+ */
+export function createApp(registry: Registry, logger: Logger): express.Express {
+  const { config } = registry;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(pinoHttp({ logger, quietReqLogger: true, autoLogging: { ignore: (req) => req.url === '/health' } }));
+  app.use(express.json({ type: ['application/json', 'application/ld+json'], limit: config.bodyLimit, strict: true }));
+  const prefixes = { fmar: FMAR, rdf: RDF, rdfs: RDFS, xsd: XSD, skos: SKOS, prov: PROV };
+  const representation = new RecordRepresentation(registry.model, registry.documentLoader, prefixes);
+  const requireWriter = requireAdmin(config.adminToken);
+
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok', journal: registry.store.head() });
+  });
+  app.get('/', async (req, res) => {
+    const counts = Object.fromEntries(await Promise.all(RECORD_KINDS.map(async (k) => [k.path, await registry.records.count(k)] as const)));
+    if (req.accepts(['text/html', 'application/json']) === 'text/html') res.type('text/html').send(landingPage(counts, registry.store.head().sequence));
+    else res.json({ name: 'FMAR registry', records: counts, journal: registry.store.head(), sparql: `${config.baseIri}sparql`, context: 'https://w3id.org/fmar/context/v1' });
+  });
+  app.get('/context/v1', (_req, res) => {
+    res.type('application/ld+json').json(registry.context);
+  });
+  app.use('/ontology', express.static(join(projectRoot(), 'docs/ontology')));
+  app.use('/shapes', express.static(join(projectRoot(), 'shapes')));
+  for (const kind of RECORD_KINDS) {
+    app.use(recordRoutes({ kind, records: registry.records, representation, baseIri: config.baseIri, requireWriter, adminAgent: `${config.baseIri}agents/administrator` }));
+  }
+  app.use(sparqlRoutes({ registry, requireAdmin: requireWriter }));
+  app.use((req, _res, next) => next(new NotFoundHttpError(`nothing at ${req.path}`)));
+  app.use(problemDetailsHandler);
+  return app;
+}

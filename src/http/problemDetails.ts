@@ -1,0 +1,38 @@
+import type { NextFunction, Request, Response } from 'express';
+import { InvalidRecordError, RecordNotFoundError, VersionConflictError, VersionRequiredError } from '../domain/errors.js';
+import { StoreUnavailableError } from '../store/RegistryStore.js';
+import { BadRequestHttpError, HttpError, NotFoundHttpError, PayloadTooLargeHttpError, PreconditionFailedHttpError, PreconditionRequiredHttpError, ServiceUnavailableHttpError, UnprocessableEntityHttpError, UnsupportedMediaTypeHttpError } from './HttpError.js';
+
+/** Maps any error to an HttpError: domain errors by kind, body-parser errors by type, the rest 500. */
+export function toHttpError(error: unknown): HttpError {
+  if (error instanceof HttpError) return error;
+  if (error instanceof InvalidRecordError) {
+    const title = { body: 'Invalid Body', 'json-ld': 'Invalid JSON-LD', shacl: 'Validation Failed' }[error.stage];
+    if (error.stage === 'json-ld' && /remote JSON-LD context/.test(error.message)) return new BadRequestHttpError(error.message, { errors: error.results });
+    return new UnprocessableEntityHttpError(title, error.message, { errors: error.results });
+  }
+  if (error instanceof RecordNotFoundError) return new NotFoundHttpError(error.message);
+  if (error instanceof VersionConflictError) return new PreconditionFailedHttpError(error.message);
+  if (error instanceof VersionRequiredError) return new PreconditionRequiredHttpError(error.message);
+  if (error instanceof StoreUnavailableError) return new ServiceUnavailableHttpError(error.message);
+  const bodyError = error as { type?: string; status?: number; message?: string; expose?: boolean };
+  switch (bodyError.type) {
+    case 'entity.parse.failed': return new BadRequestHttpError(`the body is not valid JSON: ${bodyError.message}`);
+    case 'entity.too.large': return new PayloadTooLargeHttpError(`the body is larger than the limit (${bodyError.message})`);
+    case 'charset.unsupported':
+    case 'encoding.unsupported': return new UnsupportedMediaTypeHttpError(`${bodyError.message}; send UTF-8 JSON`);
+    case 'request.aborted': return new BadRequestHttpError('the request was aborted before the body arrived');
+  }
+  if (bodyError.expose && bodyError.status && bodyError.status < 500) return new HttpError(bodyError.status, 'Bad Request', bodyError.message ?? 'bad request');
+  return new HttpError(500, 'Internal Server Error', 'the registry hit an unexpected error; it has been logged');
+}
+
+/** RFC 9457: every error leaves as application/problem+json. */
+export function problemDetailsHandler(error: unknown, req: Request, res: Response, _next: NextFunction): void {
+  const http = toHttpError(error);
+  if (http.status >= 500) (req as Request & { log?: { error: (o: unknown, m: string) => void } }).log?.error({ err: error }, 'request failed');
+  if (res.headersSent) return;
+  res.status(http.status).type('application/problem+json').send(
+    JSON.stringify({ type: http.type, title: http.title, status: http.status, detail: http.message, instance: req.originalUrl, ...http.extras }),
+  );
+}

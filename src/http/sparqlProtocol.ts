@@ -1,0 +1,86 @@
+import type { Request, Response } from 'express';
+import type { Registry } from '../registry.js';
+import { QuerySyntaxError, QueryTimeoutError } from '../store/QueryReplica.js';
+import { BadRequestHttpError, ForbiddenHttpError, HttpError, NotAcceptableHttpError, QueryTimeoutHttpError } from './HttpError.js';
+import { RESULT_MEDIA_TYPES, queryForm, writeResults, type ResultMediaType, type SparqlJson } from './sparqlResults.js';
+import { sparqlEditorPage } from './sparqlEditorPage.js';
+
+const GRAPH_MEDIA_TYPES = ['text/turtle', 'application/n-triples', 'application/n-quads', 'application/trig', 'application/ld+json', 'application/rdf+xml'] as const;
+
+/**
+ * SPARQL 1.1 Protocol, query operation (https://www.w3.org/TR/sparql11-protocol/ §2.1): GET with query=,
+ * POST form-encoded, POST application/sparql-query; default-graph-uri and named-graph-uri restrict the
+ * dataset. Queries run on a replica in a worker with a deadline; SELECT results are capped at
+ * FMAR_QUERY_ROW_LIMIT rows, with the FMAR-Result-Truncated header when the cap is hit.
+ * Updates are refused: through the API only an administrator could update, and that path is not built yet.
+ */
+export function sparqlProtocol(registry: Registry) {
+  const { config } = registry;
+  return async (req: Request, res: Response): Promise<void> => {
+    const params = { ...(req.query as Record<string, string | string[]>), ...(req.is('application/x-www-form-urlencoded') ? (req.body as Record<string, string | string[]>) : {}) };
+    if (req.is('application/sparql-update') || params.update !== undefined) {
+      throw new ForbiddenHttpError('SPARQL Update is not available: records change through the REST API, which validates and records every change');
+    }
+    let query = first(params.query);
+    if (req.is('application/sparql-query')) query = typeof req.body === 'string' ? req.body : undefined;
+    if (req.method === 'POST' && !req.is(['application/x-www-form-urlencoded', 'application/sparql-query'])) {
+      throw new HttpError(415, 'Unsupported Media Type', 'POST a query as application/x-www-form-urlencoded (query=...) or application/sparql-query');
+    }
+    if (query === undefined) {
+      if (req.accepts(['text/html', 'text/turtle']) === 'text/html') res.type('text/html').send(sparqlEditorPage());
+      else res.type('text/turtle').send(serviceDescription(config.baseIri));
+      return;
+    }
+    if (query.length > 100_000) throw new BadRequestHttpError('the query is longer than 100,000 characters');
+    const form = queryForm(query);
+    if (!form) throw new BadRequestHttpError('not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE after the prologue');
+    const dataset = {
+      defaultGraphs: list(params['default-graph-uri']),
+      namedGraphs: list(params['named-graph-uri']),
+    };
+    try {
+      if (form === 'SELECT' || form === 'ASK') {
+        const mediaType = req.accepts([...RESULT_MEDIA_TYPES]) as ResultMediaType | false;
+        if (!mediaType) throw new NotAcceptableHttpError('results are available as SPARQL JSON, XML, CSV or TSV', { available: RESULT_MEDIA_TYPES });
+        const json = JSON.parse(await registry.queries.query({ sparql: query, resultsFormat: 'application/sparql-results+json', ...dataset }, config.queryTimeoutMs)) as SparqlJson;
+        const bindings = json.results?.bindings;
+        if (bindings && bindings.length > config.queryRowLimit) {
+          json.results!.bindings = bindings.slice(0, config.queryRowLimit);
+          res.set('FMAR-Result-Truncated', `rows=${config.queryRowLimit}`);
+        }
+        res.type(mediaType).send(writeResults(json, mediaType));
+      } else {
+        const mediaType = req.accepts([...GRAPH_MEDIA_TYPES]);
+        if (!mediaType) throw new NotAcceptableHttpError('graph results are available as Turtle, N-Triples, N-Quads, TriG, JSON-LD or RDF/XML', { available: GRAPH_MEDIA_TYPES });
+        res.type(mediaType).send(await registry.queries.query({ sparql: query, resultsFormat: mediaType, ...dataset }, config.queryTimeoutMs));
+      }
+    } catch (error) {
+      if (error instanceof QueryTimeoutError) throw new QueryTimeoutHttpError(`${error.message}; narrow the query or add a LIMIT`);
+      if (error instanceof QuerySyntaxError) throw new BadRequestHttpError(`the query failed: ${error.message}`);
+      throw error;
+    }
+  };
+}
+
+function first(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function list(value: string | string[] | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  return [value].flat();
+}
+
+/** SPARQL 1.1 Service Description of this endpoint. */
+function serviceDescription(baseIri: string): string {
+  return `@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
+@prefix fmt: <http://www.w3.org/ns/formats/> .
+
+<${baseIri}sparql> a sd:Service ;
+    sd:endpoint <${baseIri}sparql> ;
+    sd:supportedLanguage sd:SPARQL11Query ;
+    sd:feature sd:UnionDefaultGraph ;
+    sd:resultFormat fmt:SPARQL_Results_JSON, fmt:SPARQL_Results_XML, fmt:SPARQL_Results_CSV, fmt:SPARQL_Results_TSV,
+        fmt:Turtle, fmt:N-Triples, fmt:N-Quads, fmt:TriG, fmt:JSON-LD, fmt:RDF_XML .
+`;
+}

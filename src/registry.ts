@@ -1,0 +1,69 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { RegistryConfig } from './config.js';
+import { RecordService } from './domain/RecordService.js';
+import { generateContext } from './ontology/contextGenerator.js';
+import { loadOntologyModel } from './ontology/loadOntologyModel.js';
+import { ModelQueries } from './ontology/modelQueries.js';
+import { projectRoot } from './projectRoot.js';
+import { createLocalDocumentLoader, type DocumentLoader } from './rdf/documentLoader.js';
+import { FMAR_CONTEXT_URL } from './rdf/namespaces.js';
+import { parseTurtle } from './rdf/readTurtle.js';
+import { OxigraphRegistryStore } from './store/OxigraphRegistryStore.js';
+import { QueryReplica } from './store/QueryReplica.js';
+import { RequestBodyValidator } from './validation/RequestBodyValidator.js';
+import { ShaclValidator } from './validation/ShaclValidator.js';
+
+/**
+ * Everything a running registry holds, built once from the configuration: the durable store, the ontology
+ * model, the validators (compiled once), the JSON-LD context for this registry's base IRI, and the services.
+ */
+export interface Registry {
+  config: RegistryConfig;
+  store: OxigraphRegistryStore;
+  model: ModelQueries;
+  records: RecordService;
+  /** SPARQL runs here, off the event loop, with deadlines. */
+  queries: QueryReplica;
+  context: { '@context': Record<string, unknown> };
+  documentLoader: DocumentLoader;
+  close(): Promise<void>;
+}
+
+export class BaseIriMismatchError extends Error {}
+
+export async function openRegistry(config: RegistryConfig, warn: (message: string) => void = () => undefined): Promise<Registry> {
+  const root = projectRoot();
+  await mkdir(config.dataDir, { recursive: true });
+  await fixBaseIri(config);
+  const model = new ModelQueries(await loadOntologyModel(join(root, 'ontology')));
+  // The context links records under this registry's base, so that IDs in bodies resolve to its IRIs.
+  const context = generateContext(model.model, config.baseIri);
+  const documentLoader = createLocalDocumentLoader({ [FMAR_CONTEXT_URL]: context });
+  const fieldNames = new Map(model.model.properties.map((p) => [p.iri, p.jsonName]));
+  const shapes = new ShaclValidator(parseTurtle(await readFile(join(root, 'shapes/fmar-shapes.ttl'), 'utf8')), { fieldNames });
+  const bodies = await RequestBodyValidator.fromDirectory(join(root, 'shapes/json-schema'));
+  const store = await OxigraphRegistryStore.open({ dataDir: config.dataDir, snapshotEvery: config.snapshotEvery, warn });
+  const records = new RecordService({ store, model, bodies, shapes, documentLoader, baseIri: config.baseIri });
+  const queries = new QueryReplica(store);
+  return {
+    config, store, model, records, queries, context, documentLoader,
+    async close() {
+      await queries.close();
+      await store.close();
+    },
+  };
+}
+
+/** The base IRI is part of every stored IRI: fixed when the store is created, refused if it changes. */
+async function fixBaseIri(config: RegistryConfig): Promise<void> {
+  const file = join(config.dataDir, 'registry.json');
+  const existing = await readFile(file, 'utf8').then((t) => JSON.parse(t) as { baseIri: string }).catch(() => undefined);
+  if (!existing) {
+    await writeFile(file, `${JSON.stringify({ baseIri: config.baseIri }, null, 2)}\n`);
+    return;
+  }
+  if (existing.baseIri !== config.baseIri) {
+    throw new BaseIriMismatchError(`this store was created with FMAR_BASE_IRI=${existing.baseIri}; refusing to start with ${config.baseIri} (record IRIs cannot change)`);
+  }
+}
