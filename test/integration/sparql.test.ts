@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import request from 'supertest';
+import { ADMIN_TOKEN, exampleBody, startTestRegistry, type TestRegistry } from '../support/testRegistry.js';
+
+const SELECT_ASSETS = 'PREFIX fmar: <https://w3id.org/fmar/ontology#> SELECT ?name WHERE { GRAPH ?g { ?a fmar:assetName ?name } } ORDER BY ?name';
+
+function text(res: request.Response, cb: (err: Error | null, body: string) => void): void {
+  let body = '';
+  res.on('data', (c: Buffer) => (body += c.toString()));
+  res.on('end', () => cb(null, body));
+}
+
+describe('The SPARQL endpoint', function () {
+  this.timeout(60_000);
+  let t: TestRegistry;
+  before(async () => {
+    t = await startTestRegistry({ queryTimeoutMs: 1500, queryRowLimit: 3 });
+    const org = await request(t.app).post('/organisations').set('Authorization', `Bearer ${ADMIN_TOKEN}`).send(await exampleBody('organisation')).expect(201);
+    for (const name of ['Alpha battery', 'Bravo battery']) {
+      await request(t.app).post('/assets').set('Authorization', `Bearer ${ADMIN_TOKEN}`).set('FMAR-On-Behalf-Of', org.body.fmarOrganisationId).send({ ...(await exampleBody('asset')), assetName: name }).expect(201);
+    }
+  });
+  after(async () => t.close());
+
+  it('answers GET query= with SPARQL JSON results and sees committed writes', async () => {
+    const res = await request(t.app).get('/sparql').query({ query: SELECT_ASSETS }).set('Accept', 'application/sparql-results+json').expect(200);
+    assert.deepEqual(res.body.results.bindings.map((b: { name: { value: string } }) => b.name.value), ['Alpha battery', 'Bravo battery']);
+  });
+
+  it('answers POST form and POST application/sparql-query', async () => {
+    const form = await request(t.app).post('/sparql').type('form').send({ query: SELECT_ASSETS }).set('Accept', 'application/sparql-results+json').expect(200);
+    assert.equal(form.body.results.bindings.length, 2);
+    const direct = await request(t.app).post('/sparql').type('application/sparql-query').send(SELECT_ASSETS).set('Accept', 'application/sparql-results+json').expect(200);
+    assert.equal(direct.body.results.bindings.length, 2);
+  });
+
+  for (const [accept, pattern] of [
+    ['application/sparql-results+xml', /<literal>Alpha battery<\/literal>/],
+    ['text/csv', /^name\r\nAlpha battery\r\nBravo battery\r\n$/],
+    ['text/tab-separated-values', /^\?name\n"Alpha battery"\n/],
+  ] as const) {
+    it(`writes results as ${accept}`, async () => {
+      const res = await request(t.app).get('/sparql').query({ query: SELECT_ASSETS }).set('Accept', accept).buffer(true).parse(text).expect(200);
+      assert.match(res.body as string, pattern);
+    });
+  }
+
+  it('answers CONSTRUCT as Turtle and ASK as a boolean', async () => {
+    const construct = await request(t.app).get('/sparql').query({ query: 'CONSTRUCT { ?a ?p ?o } WHERE { GRAPH ?g { ?a a <https://w3id.org/fmar/ontology#Asset> ; ?p ?o } }' }).set('Accept', 'text/turtle').buffer(true).parse(text).expect(200);
+    assert.match(construct.body as string, /Alpha battery/);
+    const ask = await request(t.app).get('/sparql').query({ query: 'ASK { GRAPH ?g { ?a a <https://w3id.org/fmar/ontology#Asset> } }' }).set('Accept', 'application/sparql-results+json').expect(200);
+    assert.equal(ask.body.boolean, true);
+  });
+
+  it('restricts the dataset with default-graph-uri', async () => {
+    const res = await request(t.app).get('/sparql').query({ query: 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }', 'default-graph-uri': 'http://registry.test/nothing' }).set('Accept', 'application/json').expect(200);
+    assert.equal(res.body.results.bindings[0].n.value, '0');
+  });
+
+  it('caps rows and says so', async () => {
+    const res = await request(t.app).get('/sparql').query({ query: 'SELECT ?s WHERE { GRAPH ?g { ?s ?p ?o } }' }).set('Accept', 'application/json').expect(200);
+    assert.equal(res.body.results.bindings.length, 3);
+    assert.equal(res.headers['fmar-result-truncated'], 'rows=3');
+  });
+
+  it('stops a query past its deadline while REST keeps answering fast', async () => {
+    const heavy = 'SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?a { ?s1 ?p1 ?o1 } GRAPH ?b { ?s2 ?p2 ?o2 } GRAPH ?c { ?s3 ?p3 ?o3 } GRAPH ?d { ?s4 ?p4 ?o4 } }';
+    const started = Date.now();
+    const slow = request(t.app).get('/sparql').query({ query: heavy }).set('Accept', 'application/json');
+    await new Promise((r) => setTimeout(r, 200));
+    const restStart = Date.now();
+    await request(t.app).get('/organisations?limit=1').expect(200);
+    const restMs = Date.now() - restStart;
+    const res = await slow;
+    assert.equal(res.status, 503);
+    assert.equal(res.body.title, 'Query Timeout');
+    assert.ok(Date.now() - started < 10_000, 'the query was stopped');
+    assert.ok(restMs < 1000, `REST answered in ${restMs} ms while the query ran`);
+    // The replica is rebuilt and answers the next query.
+    const after = await request(t.app).get('/sparql').query({ query: SELECT_ASSETS }).set('Accept', 'application/json').expect(200);
+    assert.equal(after.body.results.bindings.length, 2);
+  });
+
+  it('reports a syntax error as 400 and refuses updates with 403', async () => {
+    const bad = await request(t.app).get('/sparql').query({ query: 'SELECT ?x WHERE { ?x ' }).expect(400);
+    assert.match(bad.headers['content-type'], /problem\+json/);
+    await request(t.app).post('/sparql').type('application/sparql-update').send('DROP ALL').expect(403);
+    await request(t.app).post('/sparql').type('form').send({ update: 'DROP ALL' }).expect(403);
+  });
+
+  it('describes itself (SPARQL 1.1 Service Description) and offers a form to browsers', async () => {
+    const sd = await request(t.app).get('/sparql').set('Accept', 'text/turtle').buffer(true).parse(text).expect(200);
+    assert.match(sd.body as string, /sd:supportedLanguage sd:SPARQL11Query/);
+    const html = await request(t.app).get('/sparql').set('Accept', 'text/html').expect(200);
+    assert.match(html.text, /<textarea name="query">/);
+  });
+});
