@@ -1,4 +1,6 @@
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
 import express from 'express';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
@@ -8,7 +10,9 @@ import { FMAR, PROV, RDF, RDFS, SKOS, XSD } from '../rdf/namespaces.js';
 import type { Registry } from '../registry.js';
 import { requireAdmin } from './adminAuthentication.js';
 import { NotFoundHttpError } from './HttpError.js';
+import { apiReferencePage } from './browserPages.js';
 import { landingPage } from './landingPage.js';
+import { openApiDocument } from './openApiDocument.js';
 import { problemDetailsHandler } from './problemDetails.js';
 import { RecordRepresentation } from './recordRepresentation.js';
 import { recordRoutes } from './routes/recordRoutes.js';
@@ -41,6 +45,17 @@ export function createApp(registry: Registry, logger: Logger): express.Express {
     res.type('application/ld+json').json(registry.context);
   });
   app.use('/ontology', express.static(join(projectRoot(), 'docs/ontology')));
+  // Browser tools come from npm packages, served from here: no CDN.
+  const require = createRequire(import.meta.url);
+  app.use('/static/yasgui', express.static(join(dirname(require.resolve('@zazuko/yasgui/package.json')), 'build')));
+  app.use('/static/swagger-ui', express.static(dirname(require.resolve('swagger-ui-dist/package.json'))));
+  const openApi = openApiDocument(JSON.parse(readFileSync(join(projectRoot(), 'shapes/openapi-components.json'), 'utf8')), RECORD_KINDS, config.baseIri);
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openApi);
+  });
+  app.get('/docs', (_req, res) => {
+    res.type('text/html').send(apiReferencePage());
+  });
   app.use('/shapes', express.static(join(projectRoot(), 'shapes')));
   for (const kind of RECORD_KINDS) {
     app.use(recordRoutes({ kind, records: registry.records, representation, baseIri: config.baseIri, requireWriter, adminAgent: `${config.baseIri}agents/administrator` }));

@@ -15,7 +15,8 @@ ${rows}
 <p>${journalSequence} changes recorded in the journal.</p>
 <h2>Use it</h2>
 <ul>
-<li><a href="/sparql">SPARQL endpoint</a> (SPARQL 1.1 Protocol; GET or POST <code>query</code>)</li>
+<li><a href="/sparql">SPARQL endpoint</a> (SPARQL 1.1 Protocol; GET or POST <code>query</code>); a browser gets the YASGUI editor</li>
+<li><a href="/docs">API reference</a> (<a href="/openapi.json">OpenAPI 3.1</a>)</li>
 <li><a href="/context/v1">JSON-LD context</a>, <a href="/shapes/fmar-shapes.ttl">SHACL shapes</a>, <a href="/shapes/openapi-components.json">OpenAPI components</a></li>
 <li><a href="/ontology/index.html">The FMAR ontology</a>: every class, field, code list and rule</li>
 </ul>

@@ -3,7 +3,7 @@ import type { Registry } from '../registry.js';
 import { QuerySyntaxError, QueryTimeoutError } from '../store/QueryReplica.js';
 import { BadRequestHttpError, ForbiddenHttpError, HttpError, NotAcceptableHttpError, QueryTimeoutHttpError } from './HttpError.js';
 import { RESULT_MEDIA_TYPES, queryForm, writeResults, type ResultMediaType, type SparqlJson } from './sparqlResults.js';
-import { sparqlEditorPage } from './sparqlEditorPage.js';
+import { yasguiPage } from './browserPages.js';
 
 const GRAPH_MEDIA_TYPES = ['text/turtle', 'application/n-triples', 'application/n-quads', 'application/trig', 'application/ld+json', 'application/rdf+xml'] as const;
 
@@ -12,7 +12,7 @@ const GRAPH_MEDIA_TYPES = ['text/turtle', 'application/n-triples', 'application/
  * POST form-encoded, POST application/sparql-query; default-graph-uri and named-graph-uri restrict the
  * dataset. Queries run on a replica in a worker with a deadline; SELECT results are capped at
  * FMAR_QUERY_ROW_LIMIT rows, with the FMAR-Result-Truncated header when the cap is hit.
- * Updates are refused: through the API only an administrator could update, and that path is not built yet.
+ * Updates are refused: records change through the REST API, which validates and records every change.
  */
 export function sparqlProtocol(registry: Registry) {
   const { config } = registry;
@@ -27,7 +27,7 @@ export function sparqlProtocol(registry: Registry) {
       throw new HttpError(415, 'Unsupported Media Type', 'POST a query as application/x-www-form-urlencoded (query=...) or application/sparql-query');
     }
     if (query === undefined) {
-      if (req.accepts(['text/html', 'text/turtle']) === 'text/html') res.type('text/html').send(sparqlEditorPage());
+      if (req.accepts(['text/html', 'text/turtle']) === 'text/html') res.type('text/html').send(yasguiPage());
       else res.type('text/turtle').send(serviceDescription(config.baseIri));
       return;
     }

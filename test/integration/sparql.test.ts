@@ -92,6 +92,8 @@ describe('The SPARQL endpoint', function () {
     const sd = await request(t.app).get('/sparql').set('Accept', 'text/turtle').buffer(true).parse(text).expect(200);
     assert.match(sd.body as string, /sd:supportedLanguage sd:SPARQL11Query/);
     const html = await request(t.app).get('/sparql').set('Accept', 'text/html').expect(200);
-    assert.match(html.text, /<textarea name="query">/);
+    assert.match(html.text, /new Yasgui/);
+    const script = await request(t.app).get('/static/yasgui/yasgui.min.js').expect(200);
+    assert.ok(script.text.length > 100_000);
   });
 });
