@@ -1,0 +1,119 @@
+/**
+ * Registry write and read throughput next to raw Oxigraph on the same quads, in one process (issue #3).
+ *   writes: RecordService.create (JSON Schema + JSON-LD + SHACL + provenance + journal fsync) vs Oxigraph load
+ *   HTTP:   POST /assets and GET /assets/{id} with 16 concurrent keep-alive clients vs a trivial express GET
+ *   reads:  one record's graphs from the registry store vs Oxigraph dump of the same graph
+ * Prints a table and writes bench/results/registry-throughput.json. N=... sets the record count.
+ */
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import express from 'express';
+import { Writer } from 'n3';
+import oxigraph from 'oxigraph';
+import { pino } from 'pino';
+import { configFromEnvironment } from '../src/config.js';
+import { ASSET_KIND, ORGANISATION_KIND } from '../src/domain/RecordKind.js';
+import { createApp } from '../src/http/createApp.js';
+import { projectRoot } from '../src/projectRoot.js';
+import { openRegistry } from '../src/registry.js';
+import { exampleBody } from '../test/support/testRegistry.js';
+
+const N = Number(process.env.N ?? 1000);
+const CONCURRENCY = 16;
+const root = projectRoot();
+const dir = await mkdtemp(join(tmpdir(), 'fmar-bench-'));
+const config = { ...configFromEnvironment({ FMAR_DATA_DIR: dir, FMAR_BASE_IRI: 'http://localhost:8080/', FMAR_ADMIN_TOKEN: 'bench' }), snapshotEvery: 0 };
+const registry = await openRegistry(config);
+const admin = { agentIri: 'http://localhost:8080/agents/administrator' };
+const fsp = await registry.records.create(ORGANISATION_KIND, await exampleBody('organisation'), admin);
+const assetBody = await exampleBody('asset');
+const mpan = (i: number) => `10${String(i).padStart(11, '0')}`;
+const body = (i: number) => ({ ...assetBody, assetName: `Bench battery ${i}`, importMPAN: mpan(i), exportMPAN: mpan(i + 5_000_000) });
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function timed(label: string, count: number, concurrency: number, op: (i: number) => Promise<unknown>) {
+  const latencies: number[] = [];
+  let next = 0;
+  const start = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    for (;;) {
+      const i = next++;
+      if (i >= count) return;
+      const t = performance.now();
+      await op(i);
+      latencies.push(performance.now() - t);
+    }
+  }));
+  const seconds = (performance.now() - start) / 1000;
+  latencies.sort((a, b) => a - b);
+  return { label, count, perSecond: count / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+}
+
+// 1. Writes in-process, sequential and 16 at a time (group commit shares fsyncs).
+const created: string[] = [];
+const serviceSequential = await timed('registry create (in-process, 1 at a time)', N, 1, async (i) => created.push((await registry.records.create(ASSET_KIND, body(i), { ...admin, onBehalfOf: fsp.iri })).id));
+const serviceConcurrent = await timed('registry create (in-process, 16 at a time)', N, CONCURRENCY, async (i) => created.push((await registry.records.create(ASSET_KIND, body(N + i), { ...admin, onBehalfOf: fsp.iri })).id));
+
+// Baseline: the same records' quads loaded into a raw Oxigraph store, one record per load.
+const writer = () => new Writer({ format: 'N-Quads' });
+const recordTexts = await Promise.all(created.slice(0, N).map(async (id) => {
+  const state = await registry.records.get(ASSET_KIND, id);
+  const w = writer();
+  return state.quads.map((q) => w.quadToString(q.subject, q.predicate, q.object, q.graph)).join('');
+}));
+const raw = new oxigraph.Store();
+const rawLoad = await timed('raw Oxigraph load of the same quads (1 record per load)', N, 1, async (i) => raw.load(recordTexts[i], { format: 'application/n-quads' }));
+
+// 2. Reads: one record (its graphs).
+const readRegistry = await timed('registry read of one record (3 graphs)', N, 1, async (i) => registry.records.get(ASSET_KIND, created[i]));
+const readRaw = await timed('raw Oxigraph dump of the same record graph', N, 1, async (i) => raw.dump({ format: 'application/n-triples', from_graph_name: oxigraph.namedNode(`http://localhost:8080/assets/${created[i]}`) }));
+
+// 3. HTTP with 16 keep-alive clients.
+const app = createApp(registry, pino({ level: 'silent' }));
+const server = app.listen(0);
+const trivial = express().get('/x', (_req, res) => res.json({ '@context': 'https://w3id.org/fmar/context/v1', assetName: 'x', ratedCapacity: 5 })).listen(0);
+const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+function call(port: number, method: string, path: string, payload?: string, headers: Record<string, string> = {}): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ port, method, path, agent, headers: { ...headers, ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}) } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode!));
+    });
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+const port = (server.address() as AddressInfo).port;
+const trivialPort = (trivial.address() as AddressInfo).port;
+const fspId = fsp.id;
+const httpPost = await timed('HTTP POST /assets (16 clients)', N, CONCURRENCY, async (i) => {
+  const status = await call(port, 'POST', '/assets', JSON.stringify(body(3 * N + i)), { authorization: 'Bearer bench', 'fmar-on-behalf-of': fspId });
+  if (status !== 201) throw new Error(`POST answered ${status}`);
+});
+const httpGet = await timed('HTTP GET /assets/{id} as JSON-LD (16 clients)', N, CONCURRENCY, async (i) => call(port, 'GET', `/assets/${created[i]}`, undefined, { accept: 'application/ld+json' }));
+const httpGetTurtle = await timed('HTTP GET /assets/{id} as Turtle (16 clients)', N, CONCURRENCY, async (i) => call(port, 'GET', `/assets/${created[i]}`, undefined, { accept: 'text/turtle' }));
+const httpTrivial = await timed('trivial express JSON GET (16 clients)', N, CONCURRENCY, async () => call(trivialPort, 'GET', '/x'));
+
+const rows = [serviceSequential, serviceConcurrent, rawLoad, readRegistry, readRaw, httpPost, httpGet, httpGetTurtle, httpTrivial];
+console.log(`FMAR registry throughput, N=${N} records, node ${process.version}`);
+console.log('operation'.padEnd(62), 'ops/s'.padStart(9), 'p50 ms'.padStart(8), 'p99 ms'.padStart(8));
+for (const r of rows) console.log(r.label.padEnd(62), r.perSecond.toFixed(0).padStart(9), r.p50.toFixed(2).padStart(8), r.p99.toFixed(2).padStart(8));
+const ratios = {
+  writeVsRawLoad: serviceConcurrent.perSecond / rawLoad.perSecond,
+  readVsRawDump: readRegistry.perSecond / readRaw.perSecond,
+  httpGetVsTrivial: httpGet.perSecond / httpTrivial.perSecond,
+};
+console.log('ratios:', Object.entries(ratios).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(', '));
+await mkdir(join(root, 'bench/results'), { recursive: true });
+await writeFile(join(root, 'bench/results/registry-throughput.json'), `${JSON.stringify({ date: new Date().toISOString(), node: process.version, N, rows, ratios }, null, 2)}\n`);
+server.close();
+trivial.close();
+agent.destroy();
+await registry.close();
+await rm(dir, { recursive: true, force: true });
