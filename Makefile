@@ -38,6 +38,7 @@ test-conformance: $(NODE_MODULES)
 ## Benchmarks print tables and write JSON under bench/results/ (not run in CI).
 bench: $(NODE_MODULES)
 	$(TSX) bench/validationEngines.ts
+	$(TSX) bench/registryThroughput.ts
 
 validate-examples: $(NODE_MODULES)
 	$(FMAR) validate docs/examples/asset.jsonld docs/examples/organisation.jsonld
