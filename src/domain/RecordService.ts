@@ -6,7 +6,7 @@ import { activityQuads } from '../provenance/activityQuads.js';
 import { currentGraphs, partGraph, toVersionGraph, versionGraphs } from '../provenance/recordGraphs.js';
 import type { DocumentLoader } from '../rdf/documentLoader.js';
 import { jsonLdToQuads } from '../rdf/jsonLdToQuads.js';
-import { FMAR, FMAR_CONTEXT_URL, PROV, RDF } from '../rdf/namespaces.js';
+import { FMAR, FMAR_CONTEXT_URL, PROV, RDF, XSD } from '../rdf/namespaces.js';
 import type { RegistryStore } from '../store/RegistryStore.js';
 import type { RequestBodyValidator } from '../validation/RequestBodyValidator.js';
 import type { ShaclValidator } from '../validation/ShaclValidator.js';
@@ -143,12 +143,7 @@ export class RecordService {
 
   async list(kind: RecordKind, query: ListQuery): Promise<{ items: RecordState[]; last?: string; more: boolean }> {
     const idProperty = this.args.model.propertiesOf(kind.classIri).find((p) => p.jsonName === kind.idField)!;
-    const patterns: string[] = [];
-    for (const [field, code] of Object.entries(query.filters)) {
-      const p = this.filterProperty(kind, field);
-      if (!/^[A-Za-z0-9_]+$/.test(code)) throw new InvalidRecordError('body', `filter ${field}: ${JSON.stringify(code)} is not a code`, [{ severity: 'Violation', field, message: 'a filter value is a code such as BESS' }]);
-      patterns.push(`?s <${p.iri}> <${p.codeList}/${code}> .`);
-    }
+    const patterns = Object.entries(query.filters).map(([field, value]) => this.filterPattern(kind, field, value));
     const after = query.after ? `FILTER (STR(?id) > ${JSON.stringify(query.after)})` : '';
     const sparql = `SELECT ?s ?id WHERE { GRAPH ?s { ?s a <${kind.classIri}> ; <${idProperty.iri}> ?id . ${patterns.join(' ')} } ${after} } ORDER BY ?id LIMIT ${query.limit + 1}`;
     const json = JSON.parse(await this.args.store.query(sparql, { resultsFormat: 'application/sparql-results+json' })) as { results: { bindings: { s: { value: string }; id: { value: string } }[] } };
@@ -163,15 +158,35 @@ export class RecordService {
     return Number(json.results.bindings[0]?.n.value ?? 0);
   }
 
-  /** Coded fields a list may be filtered on. */
-  filterProperty(kind: RecordKind, field: string): PropertyInfo {
-    const p = this.args.model.propertiesOf(kind.classIri).find((k) => k.jsonName === field && k.codeList);
-    if (!p) throw new InvalidRecordError('body', `cannot filter ${kind.path} on ${field}`, [{ severity: 'Violation', field, message: `filters are the coded fields: ${this.filterFields(kind).join(', ')}` }]);
-    return p;
+  /**
+   * A list filter as a triple pattern: codes (assetCategory=BESS), links (responsibleFSP={organisation id}),
+   * and text or date fields (friendlyCode=..., effectiveDate=2027-04-01) matched exactly.
+   */
+  private filterPattern(kind: RecordKind, field: string, value: string): string {
+    const p = this.args.model.propertiesOf(kind.classIri).find((k) => k.jsonName === field && this.isFilterable(k));
+    const refuse = (message: string) => new InvalidRecordError('body', `cannot filter ${kind.path} on ${field}=${JSON.stringify(value)}`, [{ severity: 'Violation', field, value, message }]);
+    if (!p) throw refuse(`filters are: ${this.filterFields(kind).join(', ')}`);
+    if (p.codeList) {
+      if (!/^[A-Za-z0-9_]+$/.test(value)) throw refuse('give a code, e.g. BESS');
+      return `?s <${p.iri}> <${p.codeList}/${value}> .`;
+    }
+    if (p.referencesClass) {
+      const target = this.args.model.classOf(p.referencesClass);
+      const iri = /^https?:\/\//.test(value) ? value : `${this.args.baseIri}${target.recordPath}/${value}`;
+      if (!/^https?:\/\/[^\s<>"{}|\\^`]+$/.test(iri)) throw refuse('give a record ID or IRI');
+      return `?s <${p.iri}> <${iri}> .`;
+    }
+    if (value.length > 256 || /[\u0000-\u001f]/.test(value)) throw refuse('give a value of at most 256 printable characters');
+    return `?s <${p.iri}> ${JSON.stringify(value)}^^<${p.range}> .`;
+  }
+
+  private isFilterable(p: PropertyInfo): boolean {
+    if (p.codeList) return true;
+    return p.functional && (Boolean(p.referencesClass) || p.range === `${XSD}string` || p.range === `${XSD}date`);
   }
 
   filterFields(kind: RecordKind): string[] {
-    return this.args.model.propertiesOf(kind.classIri).filter((p) => p.codeList).map((p) => p.jsonName);
+    return this.args.model.propertiesOf(kind.classIri).filter((p) => this.isFilterable(p)).map((p) => p.jsonName);
   }
 
   async history(kind: RecordKind, id: string): Promise<HistoryEntry[]> {

@@ -176,6 +176,15 @@ describe('REST for organisations and assets', () => {
       assert.ok([...first.body.items, ...second.body.items].every((i: { assetCategory: string }) => i.assetCategory === 'EV_CHARGER'));
     });
 
+    it('filters on links and on text fields too', async () => {
+      const byFsp = await request(t.app).get(`/assets?responsibleFSP=${fspId}&assetCategory=EV_CHARGER`).expect(200);
+      assert.equal(byFsp.body.items.length, 3);
+      const none = await request(t.app).get('/assets?responsibleFSP=00000000-0000-4000-8000-000000000000').expect(200);
+      assert.equal(none.body.items.length, 0);
+      const byCode = await request(t.app).get('/assets?friendlyCode=BESS-GreenPark-01&limit=100').expect(200);
+      assert.ok(byCode.body.items.length >= 1 && byCode.body.items.every((i: { friendlyCode: string }) => i.friendlyCode === 'BESS-GreenPark-01'));
+    });
+
     it('says which filters exist when given an unknown one', async () => {
       const res = await request(t.app).get('/assets?colour=red').expect(422);
       assert.match(JSON.stringify(res.body.errors), /assetCategory/);
@@ -197,6 +206,11 @@ describe('REST for organisations and assets', () => {
       const res = await createAsset({ '@context': 'http://127.0.0.1:9/evil.jsonld' });
       assert.equal(res.status, 400);
       assert.match(res.body.detail, /remote JSON-LD context/);
+    });
+    it('a link that is neither a record ID nor an IRI: 422 with its pointer', async () => {
+      const res = await createAsset({ organisationId: 'javascript:alert(1) x' });
+      assert.equal(res.status, 422);
+      assert.ok((res.body.errors as { pointer: string }[]).some((e) => e.pointer === '/organisationId'), JSON.stringify(res.body.errors));
     });
     it('statements about another record: 422', async () => {
       const res = await createAsset({ organisationId: { '@id': `${BASE}organisations/x`, assetName: 'hijack' } });
