@@ -157,12 +157,20 @@ export class OxigraphRegistryStore implements RegistryStore {
     return () => this.patchListeners.delete(listener);
   }
 
+  private graphNames(): string[] {
+    return (this.store.query('SELECT DISTINCT ?g WHERE { GRAPH ?g { } }') as Map<string, { value: string }>[]).map((b) => b.get('g')!.value);
+  }
+
+  /** One graph as N-Quads: Oxigraph dumps a graph as N-Triples, the graph name is appended per line. */
+  private graphNQuads(graph: string): string {
+    return this.store.dump({ format: 'application/n-triples', from_graph_name: oxigraph.namedNode(graph) }).replace(/ \.\n/g, ` <${graph}> .\n`);
+  }
+
   /** The whole store as N-Quads, graph by graph (never one dump: JavaScript strings have a size limit). */
   *dumpChunks(): Iterable<string> {
-    const graphs = (this.store.query('SELECT DISTINCT ?g WHERE { GRAPH ?g { } }') as Map<string, { value: string }>[]).map((b) => b.get('g')!.value);
     let chunk = '';
-    for (const graph of graphs) {
-      chunk += this.store.dump({ format: 'application/n-triples', from_graph_name: oxigraph.namedNode(graph) }).replace(/ \.\n/g, ` <${graph}> .\n`);
+    for (const graph of this.graphNames()) {
+      chunk += this.graphNQuads(graph);
       if (chunk.length > 4_000_000) {
         yield chunk;
         chunk = '';
@@ -211,10 +219,9 @@ export class OxigraphRegistryStore implements RegistryStore {
     const start = { ...this.durable };
     const writer = await createSnapshot(this.options.dataDir, start);
     try {
-      const graphs = (this.store.query('SELECT DISTINCT ?g WHERE { GRAPH ?g { } }') as Map<string, { value: string }>[]).map((b) => b.get('g')!.value);
+      const graphs = this.graphNames();
       for (let i = 0; i < graphs.length; i++) {
-        const triples = this.store.dump({ format: 'application/n-triples', from_graph_name: oxigraph.namedNode(graphs[i]) });
-        await writer.write(triples.replace(/ \.\n/g, ` <${graphs[i]}> .\n`));
+        await writer.write(this.graphNQuads(graphs[i]));
         if (i % 500 === 499) await new Promise((resolve) => setImmediate(resolve));
       }
       const end = this.sequence;
