@@ -1,7 +1,9 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RegistryConfig } from './config.js';
+import { RECORD_KINDS } from './domain/RecordKind.js';
 import { RecordService } from './domain/RecordService.js';
+import { SparqlUpdateService } from './domain/SparqlUpdateService.js';
 import { generateContext } from './ontology/contextGenerator.js';
 import { loadOntologyModel } from './ontology/loadOntologyModel.js';
 import { ModelQueries } from './ontology/modelQueries.js';
@@ -23,6 +25,8 @@ export interface Registry {
   store: OxigraphRegistryStore;
   model: ModelQueries;
   records: RecordService;
+  /** Administrators' SPARQL updates of non-record graphs. */
+  updates: SparqlUpdateService;
   /** SPARQL runs here, off the event loop, with deadlines. */
   queries: QueryReplica;
   context: { '@context': Record<string, unknown> };
@@ -46,8 +50,9 @@ export async function openRegistry(config: RegistryConfig, warn: (message: strin
   const store = await OxigraphRegistryStore.open({ dataDir: config.dataDir, snapshotEvery: config.snapshotEvery, warn });
   const records = new RecordService({ store, model, bodies, shapes, documentLoader, baseIri: config.baseIri });
   const queries = new QueryReplica(store);
+  const updates = new SparqlUpdateService({ store, baseIri: config.baseIri, protectedPaths: RECORD_KINDS.map((k) => k.path) });
   return {
-    config, store, model, records, queries, context, documentLoader,
+    config, store, model, records, updates, queries, context, documentLoader,
     async close() {
       await queries.close();
       await store.close();

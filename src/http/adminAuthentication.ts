@@ -7,16 +7,23 @@ import { UnauthorizedHttpError } from './HttpError.js';
  * (FMAR_ADMIN_TOKEN) and reads are open. Compared in constant time.
  */
 export function requireAdmin(token: string) {
-  const expected = Buffer.from(token);
   return (req: Request, res: Response, next: NextFunction): void => {
-    const header = req.get('authorization') ?? '';
-    const match = /^Bearer (.+)$/.exec(header);
-    const given = Buffer.from(match?.[1] ?? '');
-    if (!match || given.length !== expected.length || !timingSafeEqual(given, expected)) {
-      res.set('WWW-Authenticate', 'Bearer realm="fmar"');
-      next(new UnauthorizedHttpError(match ? 'the bearer token is not valid' : 'writes need Authorization: Bearer <FMAR_ADMIN_TOKEN>'));
-      return;
+    try {
+      checkAdmin(req, res, token);
+      next();
+    } catch (error) {
+      next(error);
     }
-    next();
   };
+}
+
+/** Throws 401 (with WWW-Authenticate) unless the request carries the administrator's bearer token. */
+export function checkAdmin(req: Request, res: Response, token: string): void {
+  const expected = Buffer.from(token);
+  const match = /^Bearer (.+)$/.exec(req.get('authorization') ?? '');
+  const given = Buffer.from(match?.[1] ?? '');
+  if (!match || given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    res.set('WWW-Authenticate', 'Bearer realm="fmar"');
+    throw new UnauthorizedHttpError(match ? 'the bearer token is not valid' : 'writes need Authorization: Bearer <FMAR_ADMIN_TOKEN>');
+  }
 }

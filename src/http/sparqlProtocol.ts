@@ -1,5 +1,7 @@
 import type { Request, Response } from 'express';
+import { SparqlUpdateRefusedError } from '../domain/SparqlUpdateService.js';
 import type { Registry } from '../registry.js';
+import { checkAdmin } from './adminAuthentication.js';
 import { QuerySyntaxError, QueryTimeoutError } from '../store/QueryReplica.js';
 import { BadRequestHttpError, ForbiddenHttpError, HttpError, NotAcceptableHttpError, QueryTimeoutHttpError } from './HttpError.js';
 import { RESULT_MEDIA_TYPES, queryForm, writeResults, type ResultMediaType, type SparqlJson } from './sparqlResults.js';
@@ -12,14 +14,25 @@ const GRAPH_MEDIA_TYPES = ['text/turtle', 'application/n-triples', 'application/
  * POST form-encoded, POST application/sparql-query; default-graph-uri and named-graph-uri restrict the
  * dataset. Queries run on a replica in a worker with a deadline; SELECT results are capped at
  * FMAR_QUERY_ROW_LIMIT rows, with the FMAR-Result-Truncated header when the cap is hit.
- * Updates are refused: records change through the REST API, which validates and records every change.
+ * SPARQL Update (POST, §2.2) is for administrators and never touches record, version or activity graphs:
+ * those change through the REST API, which validates, versions and attributes every change.
  */
 export function sparqlProtocol(registry: Registry) {
   const { config } = registry;
   return async (req: Request, res: Response): Promise<void> => {
     const params = { ...(req.query as Record<string, string | string[]>), ...(req.is('application/x-www-form-urlencoded') ? (req.body as Record<string, string | string[]>) : {}) };
     if (req.is('application/sparql-update') || params.update !== undefined) {
-      throw new ForbiddenHttpError('SPARQL Update is not available: records change through the REST API, which validates and records every change');
+      // SPARQL 1.1 Protocol §2.2: update via POST only; administrators only, and never on record graphs.
+      if (req.method !== 'POST') throw new BadRequestHttpError('SPARQL Update is sent with POST');
+      checkAdmin(req, res, config.adminToken);
+      const update = req.is('application/sparql-update') ? (typeof req.body === 'string' ? req.body : '') : first(params.update) ?? '';
+      try {
+        res.json(await registry.updates.execute(update, { agentIri: `${config.baseIri}agents/administrator` }));
+      } catch (error) {
+        if (error instanceof SparqlUpdateRefusedError) throw error.status === 403 ? new ForbiddenHttpError(error.message) : new BadRequestHttpError(error.message);
+        throw error;
+      }
+      return;
     }
     let query = first(params.query);
     if (req.is('application/sparql-query')) query = typeof req.body === 'string' ? req.body : undefined;

@@ -81,11 +81,45 @@ describe('The SPARQL endpoint', function () {
     assert.equal(after.body.results.bindings.length, 2);
   });
 
-  it('reports a syntax error as 400 and refuses updates with 403', async () => {
+  it('reports a syntax error as 400', async () => {
     const bad = await request(t.app).get('/sparql').query({ query: 'SELECT ?x WHERE { ?x ' }).expect(400);
     assert.match(bad.headers['content-type'], /problem\+json/);
-    await request(t.app).post('/sparql').type('application/sparql-update').send('DROP ALL').expect(403);
-    await request(t.app).post('/sparql').type('form').send({ update: 'DROP ALL' }).expect(403);
+  });
+
+  describe('SPARQL Update', () => {
+    const admin = { Authorization: `Bearer ${ADMIN_TOKEN}` };
+    const REF = 'http://registry.test/reference/dno-contacts';
+
+    it('is refused without the administrator token (401)', async () => {
+      await request(t.app).post('/sparql').type('application/sparql-update').send(`INSERT DATA { GRAPH <${REF}> { <urn:a> <urn:b> "c" } }`).expect(401);
+      await request(t.app).post('/sparql').type('form').send({ update: 'DROP ALL' }).expect(401);
+    });
+
+    it('lets an administrator change a non-record graph, journaled with an activity', async () => {
+      const before = t.registry.store.head().sequence;
+      const insert = await request(t.app).post('/sparql').set(admin).type('application/sparql-update')
+        .send(`PREFIX ex: <http://example.org/> INSERT DATA { GRAPH <${REF}> { ex:UKPN ex:flexMailbox "flex@ukpn.example" ; ex:area "EPN" } }`).expect(200);
+      assert.equal(insert.body.added, 2);
+      const change = await request(t.app).post('/sparql').set(admin).type('form')
+        .send({ update: `PREFIX ex: <http://example.org/> WITH <${REF}> DELETE { ?s ex:area ?a } INSERT { ?s ex:area "UKPN_EPN" } WHERE { ?s ex:area ?a }` }).expect(200);
+      assert.deepEqual([change.body.added, change.body.removed], [1, 1]);
+      assert.equal(t.registry.store.head().sequence, before + 2);
+      const check = await request(t.app).get('/sparql').query({ query: `SELECT ?a WHERE { GRAPH <${REF}> { ?s <http://example.org/area> ?a } }` }).set('Accept', 'application/json').expect(200);
+      assert.deepEqual(check.body.results.bindings.map((b: { a: { value: string } }) => b.a.value), ['UKPN_EPN']);
+      const activity = await request(t.app).get('/sparql').query({ query: `ASK { GRAPH <${change.body.activities[0]}> { ?a <https://w3id.org/fmar/ontology#useCase> "UC-05.03" } }` }).set('Accept', 'application/json').expect(200);
+      assert.equal(activity.body.boolean, true);
+      await request(t.app).post('/sparql').set(admin).type('application/sparql-update').send(`DROP GRAPH <${REF}>`).expect(200);
+    });
+
+    it('never touches record graphs (403) and refuses LOAD and the default graph (400)', async () => {
+      const before = t.registry.store.head();
+      const drop = await request(t.app).post('/sparql').set(admin).type('application/sparql-update').send('DROP ALL').expect(403);
+      assert.match(drop.body.detail, /only through the REST API/);
+      await request(t.app).post('/sparql').set(admin).type('application/sparql-update').send('DELETE WHERE { GRAPH ?g { ?s <https://w3id.org/fmar/ontology#assetName> ?n } }').expect(403);
+      await request(t.app).post('/sparql').set(admin).type('application/sparql-update').send('LOAD <http://example.org/data.ttl>').expect(400);
+      await request(t.app).post('/sparql').set(admin).type('application/sparql-update').send('INSERT DATA { <urn:a> <urn:b> "c" }').expect(400);
+      assert.deepEqual(t.registry.store.head(), before);
+    });
   });
 
   it('describes itself (SPARQL 1.1 Service Description) and offers a form to browsers', async () => {
