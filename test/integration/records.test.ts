@@ -28,6 +28,29 @@ describe('REST for organisations and assets', () => {
       assert.deepEqual([...res.body.organisationRoles].sort(), ['AGGREGATOR', 'FSP']);
     });
 
+    it('gives a body without @context the FMAR context (application/json)', async () => {
+      const { '@context': _context, ...plain } = await exampleBody('organisation');
+      const res = await request(t.app).post('/organisations').set(auth).type('application/json').send(plain).expect(201);
+      assert.equal(res.body['@context'], 'https://w3id.org/fmar/context/v1');
+      assert.equal(res.body.organisationLegalName, plain.organisationLegalName);
+    });
+
+    it('updates an organisation with If-Match, lists organisations and reads them as N-Quads', async () => {
+      const created = (await request(t.app).post('/organisations').set(auth).send(await exampleBody('organisation')).expect(201)).body as Record<string, unknown>;
+      const id = created.fmarOrganisationId as string;
+      const updated = await request(t.app).put(`/organisations/${id}`).set(auth).set('If-Match', '"v1.nq"').send({ ...created, organisationTradingName: 'Green Park Energy' });
+      assert.equal(updated.status, 200, JSON.stringify(updated.body));
+      assert.equal(updated.body.organisationStatus, 'PENDING_APPROVAL');
+      const listed = await request(t.app).get('/organisations?organisationStatus=PENDING_APPROVAL&limit=100').expect(200);
+      assert.ok(listed.body.items.some((o: { fmarOrganisationId: string; organisationTradingName: string }) => o.fmarOrganisationId === id && o.organisationTradingName === 'Green Park Energy'));
+      const nquads = await request(t.app).get(`/organisations/${id}`).set('Accept', 'application/n-quads').buffer(true).parse((r, cb) => {
+        let text = '';
+        r.on('data', (c: Buffer) => (text += c.toString()));
+        r.on('end', () => cb(null, text));
+      }).expect(200);
+      assert.match(nquads.body as string, /"alex.morgan@greenpark-flex.example" <http:\/\/registry.test\/organisations\/[^>]+#personal> \./);
+    });
+
     it('refuses a write without the administrator token (401, problem+json)', async () => {
       const res = await request(t.app).post('/organisations').send(await exampleBody('organisation')).expect(401);
       assert.match(res.headers['content-type'], /application\/problem\+json/);
