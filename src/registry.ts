@@ -2,6 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RegistryConfig } from './config.js';
 import { RECORD_KINDS } from './domain/RecordKind.js';
+import { AuditMonitor } from './provenance/AuditMonitor.js';
 import { RecordService } from './domain/RecordService.js';
 import { SparqlUpdateService } from './domain/SparqlUpdateService.js';
 import { generateContext } from './ontology/contextGenerator.js';
@@ -25,6 +26,8 @@ export interface Registry {
   store: OxigraphRegistryStore;
   model: ModelQueries;
   records: RecordService;
+  /** Incremental verification of the journal's hash chain (GET /audit/verify). */
+  audit: AuditMonitor;
   /** Administrators' SPARQL updates of non-record graphs. */
   updates: SparqlUpdateService;
   /** SPARQL runs here, off the event loop, with deadlines. */
@@ -52,7 +55,7 @@ export async function openRegistry(config: RegistryConfig, warn: (message: strin
   const queries = new QueryReplica(store);
   const updates = new SparqlUpdateService({ store, baseIri: config.baseIri, protectedPaths: RECORD_KINDS.map((k) => k.path) });
   return {
-    config, store, model, records, updates, queries, context, documentLoader,
+    config, store, model, records, updates, queries, context, audit: new AuditMonitor(config.dataDir), documentLoader,
     async close() {
       await queries.close();
       await store.close();

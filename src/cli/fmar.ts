@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { join, resolve } from 'node:path';
 import { projectRoot, sharedDir } from '../projectRoot.js';
+import { backupCommand, recoverCommand, restoreCommand, verifyAuditCommand } from './auditCommands.js';
 import { generateCommand } from './generateCommand.js';
 import { serveCommand } from './serveCommand.js';
 import { validateCommand } from './validateCommand.js';
@@ -39,6 +40,44 @@ program
   .description('start the registry (configuration from the environment: PORT, FMAR_DATA_DIR, FMAR_BASE_IRI, FMAR_ADMIN_TOKEN, FMAR_SAMPLE_DATA...)')
   .action(async () => {
     await serveCommand();
+  });
+
+const dataDirOption = ['--data-dir <dir>', 'the registry data folder', process.env.FMAR_DATA_DIR ?? './var'] as const;
+
+program
+  .command('verify-audit')
+  .description('recompute the journal hash chain and check every snapshot; names the first altered transaction; exit 1 if any')
+  .option(...dataDirOption)
+  .option('--json', 'print the report as JSON')
+  .action(async (options: { dataDir: string; json?: boolean }) => {
+    process.exitCode = await verifyAuditCommand(resolve(options.dataDir), Boolean(options.json));
+  });
+
+program
+  .command('recover')
+  .description('explain what a damaged data folder can be restored to; --apply does it (keeping the damaged journal)')
+  .option(...dataDirOption)
+  .option('--apply', 'cut the journal to the last good transaction and set wrong snapshots aside')
+  .action(async (options: { dataDir: string; apply?: boolean }) => {
+    process.exitCode = await recoverCommand(resolve(options.dataDir), Boolean(options.apply));
+  });
+
+program
+  .command('backup')
+  .description('copy the data folder (snapshots, then the journal) into a new folder; safe while the registry runs')
+  .argument('<target>', 'an empty or new folder')
+  .option(...dataDirOption)
+  .action(async (target: string, options: { dataDir: string }) => {
+    process.exitCode = await backupCommand(resolve(options.dataDir), resolve(target));
+  });
+
+program
+  .command('restore')
+  .description('restore a backup into an empty data folder and verify it')
+  .argument('<backup>', 'a folder written by fmar backup')
+  .option(...dataDirOption)
+  .action(async (backup: string, options: { dataDir: string }) => {
+    process.exitCode = await restoreCommand(resolve(backup), resolve(options.dataDir));
   });
 
 await program.parseAsync();

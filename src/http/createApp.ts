@@ -41,6 +41,10 @@ export function createApp(registry: Registry, logger: Logger): express.Express {
     if (req.accepts(['text/html', 'application/json']) === 'text/html') res.type('text/html').send(landingPage(counts, registry.store.head().sequence));
     else res.json({ name: 'FMAR registry', records: counts, journal: registry.store.head(), sparql: `${config.baseIri}sparql`, context: 'https://w3id.org/fmar/context/v1' });
   });
+  app.get('/audit/verify', async (_req, res) => {
+    const status = await registry.audit.verify();
+    res.status(status.ok ? 200 : 500).json({ ...status, journalHead: registry.store.head() });
+  });
   app.get('/context/v1', (_req, res) => {
     res.type('application/ld+json').json(registry.context);
   });

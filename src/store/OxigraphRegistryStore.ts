@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { DataFactory, Parser, Writer, type Quad } from 'n3';
 import oxigraph from 'oxigraph';
 import { Journal } from './Journal.js';
+import { graphNames, graphNQuads, patchToUpdate } from './oxigraphText.js';
 import { GENESIS_HASH, parseJournal, writePatchRecord, CorruptJournalError, type PatchRecord } from './rdfPatch.js';
 import { StoreUnavailableError, type CommitReceipt, type QueryOptions, type RegistryStore, type StoreTransaction } from './RegistryStore.js';
 import { createSnapshot, latestSnapshot, pruneSnapshots } from './Snapshots.js';
@@ -140,11 +141,8 @@ export class OxigraphRegistryStore implements RegistryStore {
   }
 
   private apply(record: PatchRecord): void {
-    const parts: string[] = [];
-    if (record.removed.length) parts.push(`DELETE DATA { ${graphBlocks(record.removed)} }`);
-    if (record.added.length) parts.push(`INSERT DATA { ${graphBlocks(record.added)} }`);
-    if (!parts.length) return;
-    const update = parts.join(' ;\n');
+    const update = patchToUpdate(record);
+    if (!update) return;
     this.store.update(update);
     for (const listener of this.patchListeners) listener(update);
   }
@@ -157,20 +155,11 @@ export class OxigraphRegistryStore implements RegistryStore {
     return () => this.patchListeners.delete(listener);
   }
 
-  private graphNames(): string[] {
-    return (this.store.query('SELECT DISTINCT ?g WHERE { GRAPH ?g { } }') as Map<string, { value: string }>[]).map((b) => b.get('g')!.value);
-  }
-
-  /** One graph as N-Quads: Oxigraph dumps a graph as N-Triples, the graph name is appended per line. */
-  private graphNQuads(graph: string): string {
-    return this.store.dump({ format: 'application/n-triples', from_graph_name: oxigraph.namedNode(graph) }).replace(/ \.\n/g, ` <${graph}> .\n`);
-  }
-
   /** The whole store as N-Quads, graph by graph (never one dump: JavaScript strings have a size limit). */
   *dumpChunks(): Iterable<string> {
     let chunk = '';
-    for (const graph of this.graphNames()) {
-      chunk += this.graphNQuads(graph);
+    for (const graph of graphNames(this.store)) {
+      chunk += graphNQuads(this.store, graph);
       if (chunk.length > 4_000_000) {
         yield chunk;
         chunk = '';
@@ -219,9 +208,9 @@ export class OxigraphRegistryStore implements RegistryStore {
     const start = { ...this.durable };
     const writer = await createSnapshot(this.options.dataDir, start);
     try {
-      const graphs = this.graphNames();
+      const graphs = graphNames(this.store);
       for (let i = 0; i < graphs.length; i++) {
-        await writer.write(this.graphNQuads(graphs[i]));
+        await writer.write(graphNQuads(this.store, graphs[i]));
         if (i % 500 === 499) await new Promise((resolve) => setImmediate(resolve));
       }
       const end = this.sequence;
@@ -245,18 +234,6 @@ export class OxigraphRegistryStore implements RegistryStore {
 
 function quadKey(q: Quad): string {
   return new Writer({ format: 'N-Quads' }).quadToString(q.subject, q.predicate, q.object, q.graph);
-}
-
-/** N-Triples of quads grouped by graph, as SPARQL Update DATA blocks. */
-function graphBlocks(quads: Quad[]): string {
-  const byGraph = new Map<string, string[]>();
-  const writer = new Writer({ format: 'N-Triples' });
-  for (const q of quads) {
-    const lines = byGraph.get(q.graph.value) ?? [];
-    lines.push(writer.quadToString(q.subject, q.predicate, q.object));
-    byGraph.set(q.graph.value, lines);
-  }
-  return [...byGraph].map(([graph, lines]) => `GRAPH <${graph}> { ${lines.join('')} }`).join(' ');
 }
 
 export async function journalSize(dataDir: string): Promise<number> {

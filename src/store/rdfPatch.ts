@@ -62,11 +62,14 @@ export interface ParsedRecord extends PatchRecord {
   end: number;
 }
 
-/**
- * Reads every complete record of a journal. A record that is incomplete at the very end is reported as a
- * torn tail (its offset), so the caller can cut it off; a damaged record followed by others is corruption.
- */
-export function parseJournal(buffer: Buffer, startOffset = 0): { records: ParsedRecord[]; tornAt?: number } {
+export interface JournalScan {
+  records: ParsedRecord[];
+  /** Where reading stopped early, and why: a torn tail (nothing complete after it) or a damaged record. */
+  problem?: { offset: number; kind: 'torn' | 'damaged'; reason: string };
+}
+
+/** Reads every complete record of a journal, stopping at the first incomplete or damaged one. */
+export function scanJournal(buffer: Buffer, startOffset = 0): JournalScan {
   const records: ParsedRecord[] = [];
   let offset = startOffset;
   while (offset < buffer.length) {
@@ -75,16 +78,25 @@ export function parseJournal(buffer: Buffer, startOffset = 0): { records: Parsed
     const text = end === -1 ? undefined : buffer.subarray(offset, end).toString('utf8');
     const record = text === undefined ? undefined : tryParseRecord(text);
     if (!record) {
-      // Incomplete or damaged: fine only if nothing complete follows (a write torn by a crash).
-      if (end !== -1 && end < buffer.length && buffer.indexOf('\nTC .\n', end) !== -1) {
-        throw new CorruptJournalError(`journal record at byte ${offset} is damaged and is followed by other records`, offset);
-      }
-      return { records, tornAt: offset };
+      // Incomplete or damaged: a torn write only if nothing complete follows it.
+      const followed = end !== -1 && end < buffer.length && buffer.indexOf('\nTC .\n', end) !== -1;
+      const reason = end === -1 ? 'the record has no end (TC .)' : 'the record does not match its body hash or is malformed';
+      return { records, problem: { offset, kind: followed ? 'damaged' : 'torn', reason } };
     }
     records.push({ ...record, hash: sha256(text!), start: offset, end });
     offset = end;
   }
   return { records };
+}
+
+/**
+ * Reads every complete record of a journal. A record that is incomplete at the very end is reported as a
+ * torn tail (its offset), so the caller can cut it off; a damaged record followed by others is corruption.
+ */
+export function parseJournal(buffer: Buffer, startOffset = 0): { records: ParsedRecord[]; tornAt?: number } {
+  const { records, problem } = scanJournal(buffer, startOffset);
+  if (problem?.kind === 'damaged') throw new CorruptJournalError(`journal record at byte ${problem.offset} is damaged and is followed by other records`, problem.offset);
+  return { records, tornAt: problem?.offset };
 }
 
 function tryParseRecord(text: string): PatchRecord | undefined {
