@@ -12,7 +12,7 @@ import { projectRoot } from './projectRoot.js';
 import { createLocalDocumentLoader, type DocumentLoader } from './rdf/documentLoader.js';
 import { FMAR_CONTEXT_URL } from './rdf/namespaces.js';
 import { parseTurtle } from './rdf/readTurtle.js';
-import { OxigraphRegistryStore } from './store/OxigraphRegistryStore.js';
+import { OxigraphRegistryStore, type OxigraphStoreOptions } from './store/OxigraphRegistryStore.js';
 import { QueryReplica } from './store/QueryReplica.js';
 import { RequestBodyValidator } from './validation/RequestBodyValidator.js';
 import { ShaclValidator } from './validation/ShaclValidator.js';
@@ -39,7 +39,10 @@ export interface Registry {
 
 export class BaseIriMismatchError extends Error {}
 
-export async function openRegistry(config: RegistryConfig, warn: (message: string) => void = () => undefined): Promise<Registry> {
+/** Store options that are not configuration (fault injection in tests). */
+export type RegistryStoreOptions = Pick<OxigraphStoreOptions, 'journalFaults'>;
+
+export async function openRegistry(config: RegistryConfig, warn: (message: string) => void = () => undefined, storeOptions: RegistryStoreOptions = {}): Promise<Registry> {
   const root = projectRoot();
   await mkdir(config.dataDir, { recursive: true });
   await fixBaseIri(config);
@@ -50,7 +53,7 @@ export async function openRegistry(config: RegistryConfig, warn: (message: strin
   const fieldNames = new Map(model.model.properties.map((p) => [p.iri, p.jsonName]));
   const shapes = new ShaclValidator(parseTurtle(await readFile(join(root, 'shapes/fmar-shapes.ttl'), 'utf8')), { fieldNames });
   const bodies = await RequestBodyValidator.fromDirectory(join(root, 'shapes/json-schema'));
-  const store = await OxigraphRegistryStore.open({ dataDir: config.dataDir, snapshotEvery: config.snapshotEvery, warn });
+  const store = await OxigraphRegistryStore.open({ dataDir: config.dataDir, snapshotEvery: config.snapshotEvery, warn, ...storeOptions });
   const records = new RecordService({ store, model, bodies, shapes, documentLoader, baseIri: config.baseIri });
   const queries = new QueryReplica(store);
   const updates = new SparqlUpdateService({ store, baseIri: config.baseIri, protectedPaths: RECORD_KINDS.map((k) => k.path) });

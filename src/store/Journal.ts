@@ -7,24 +7,33 @@ import { open, type FileHandle } from 'node:fs/promises';
  * synced length and every caller in the batch, and every append queued after it, gets the error:
  * nothing half-written stays behind.
  */
+/**
+ * Fault injection for tests: called before each write and each sync of a real journal file; throwing an
+ * error with an errno code (ENOSPC, EIO) makes that operation fail as the disk would.
+ */
+export interface JournalFaults {
+  beforeWrite?(): void;
+  beforeSync?(): void;
+}
+
 export class Journal {
   private pending: { text: string; resolve: (endOffset: number) => void; reject: (error: Error) => void }[] = [];
   private flushing: Promise<void> | undefined;
   private syncedLength: number;
 
-  private constructor(private readonly handle: FileHandle, length: number, readonly path: string) {
+  private constructor(private readonly handle: FileHandle, length: number, readonly path: string, private readonly faults: JournalFaults = {}) {
     this.syncedLength = length;
   }
 
   /** Opens the journal for appending after `validLength` bytes, cutting off anything beyond (a torn tail). */
-  static async open(path: string, validLength: number): Promise<Journal> {
+  static async open(path: string, validLength: number, faults?: JournalFaults): Promise<Journal> {
     const handle = await open(path, 'a+');
     const { size } = await handle.stat();
     if (size > validLength) {
       await handle.truncate(validLength);
       await handle.datasync();
     }
-    return new Journal(handle, validLength, path);
+    return new Journal(handle, validLength, path, faults);
   }
 
   get length(): number {
@@ -47,7 +56,14 @@ export class Journal {
         const parts = batch.map((b) => Buffer.from(b.text, 'utf8'));
         const bytes = Buffer.concat(parts);
         try {
-          await this.handle.write(bytes, 0, bytes.length, null);
+          this.faults.beforeWrite?.();
+          // A write may be short (a nearly full disk): write the rest until all is written or it fails.
+          for (let written = 0; written < bytes.length; ) {
+            const { bytesWritten } = await this.handle.write(bytes, written, bytes.length - written, null);
+            if (bytesWritten === 0) throw Object.assign(new Error('no space left on device (short write)'), { code: 'ENOSPC' });
+            written += bytesWritten;
+          }
+          this.faults.beforeSync?.();
           await this.handle.datasync();
           let end = this.syncedLength;
           this.syncedLength += bytes.length;

@@ -2,7 +2,7 @@ import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DataFactory, Parser, Writer, type Quad } from 'n3';
 import oxigraph from 'oxigraph';
-import { Journal } from './Journal.js';
+import { Journal, type JournalFaults } from './Journal.js';
 import { graphNames, graphNQuads, patchToUpdate } from './oxigraphText.js';
 import { GENESIS_HASH, parseJournal, writePatchRecord, CorruptJournalError, type PatchRecord } from './rdfPatch.js';
 import { StoreUnavailableError, type CommitReceipt, type QueryOptions, type RegistryStore, type StoreTransaction } from './RegistryStore.js';
@@ -29,6 +29,8 @@ export interface OxigraphStoreOptions {
   /** How many snapshots to keep. */
   keepSnapshots?: number;
   warn?: (message: string) => void;
+  /** Fault injection for tests (ENOSPC, failing fsync); never set in production. */
+  journalFaults?: JournalFaults;
 }
 
 const JOURNAL = 'journal.rdfp';
@@ -47,7 +49,7 @@ export class OxigraphRegistryStore implements RegistryStore {
   private constructor(private readonly options: Required<OxigraphStoreOptions>) {}
 
   static async open(options: OxigraphStoreOptions): Promise<OxigraphRegistryStore> {
-    const store = new OxigraphRegistryStore({ snapshotEvery: 10_000, keepSnapshots: 2, warn: () => undefined, ...options });
+    const store = new OxigraphRegistryStore({ snapshotEvery: 10_000, keepSnapshots: 2, warn: () => undefined, journalFaults: {}, ...options });
     await mkdir(options.dataDir, { recursive: true });
     await store.recover();
     return store;
@@ -71,7 +73,7 @@ export class OxigraphRegistryStore implements RegistryStore {
     this.sequence = 0;
     this.hash = GENESIS_HASH;
     if (snapshot) {
-      if (snapshot.nquads) this.store.load(snapshot.nquads, { format: NQUADS, unchecked: true });
+      if (snapshot.nquads) this.store.load(snapshot.nquads, { format: NQUADS, lenient: true });
       ({ sequence: this.sequence, hash: this.hash, offset } = snapshot.position);
     }
     const journalPath = join(dataDir, JOURNAL);
@@ -88,7 +90,7 @@ export class OxigraphRegistryStore implements RegistryStore {
     }
     const validLength = tornAt ?? bytes.length;
     if (tornAt !== undefined) warn(`discarded a torn journal record at byte ${tornAt} (${bytes.length - tornAt} bytes): it was never acknowledged`);
-    this.journal = await Journal.open(journalPath, validLength);
+    this.journal = await Journal.open(journalPath, validLength, this.options.journalFaults);
     this.durable = { sequence: this.sequence, hash: this.hash, offset: validLength };
   }
 
@@ -112,13 +114,28 @@ export class OxigraphRegistryStore implements RegistryStore {
   }
 
   private async reloadAfterFailure(): Promise<void> {
-    try {
-      while (this.snapshotting) await this.snapshotting;
-      await this.journal.close().catch(() => undefined);
-      await this.recover();
-    } finally {
-      this.failure = undefined;
+    // Keep retrying: the disk may be full for a while. Until the reload succeeds, commits get 503.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        while (this.snapshotting) await this.snapshotting.catch(() => undefined);
+        await this.journal.close().catch(() => undefined);
+        await this.recover();
+        for (const listener of this.resetListeners) listener();
+        this.failure = undefined;
+        return;
+      } catch (error) {
+        this.options.warn(`reloading the store after a failed write failed (${(error as Error).message}); retrying`);
+        await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 100 * 2 ** attempt)));
+      }
     }
+  }
+
+  private readonly resetListeners = new Set<() => void>();
+
+  /** Called when the in-memory state was rebuilt from disk (after a failed write): replicas must reseed. */
+  onReset(listener: () => void): () => void {
+    this.resetListeners.add(listener);
+    return () => this.resetListeners.delete(listener);
   }
 
   /** The exact change: removals that exist, additions that do not, in one record. */

@@ -25,6 +25,8 @@ export interface ReplicaSource {
   dumpChunks(): Iterable<string>;
   /** Calls back with each committed patch as a SPARQL Update; returns an unsubscribe function. */
   onPatch(listener: (update: string) => void): () => void;
+  /** Calls back when the source's state was rebuilt from disk; the replica then reseeds. */
+  onReset(listener: () => void): () => void;
 }
 
 export interface QueryRequest {
@@ -41,11 +43,17 @@ export class QueryReplica {
   private nextId = 1;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly unsubscribe: () => void;
+  private readonly unsubscribeReset: () => void;
   private closed = false;
+  private needsReseed = false;
 
   constructor(private readonly source: ReplicaSource) {
     this.spawn();
     this.unsubscribe = source.onPatch((update) => this.post({ type: 'patch', update }));
+    // Reseeded before the next query; a query already running finishes on the old replica.
+    this.unsubscribeReset = source.onReset(() => {
+      this.needsReseed = true;
+    });
   }
 
   /** Starts a worker and loads the current state; patches committed later follow in order. */
@@ -72,6 +80,11 @@ export class QueryReplica {
 
   private runOne(request: QueryRequest, timeoutMs: number): Promise<string> {
     if (this.closed) return Promise.reject(new Error('the query replica is closed'));
+    if (this.needsReseed) {
+      this.needsReseed = false;
+      void this.worker.terminate();
+      this.spawn();
+    }
     const id = this.nextId++;
     const worker = this.worker;
     return new Promise<string>((resolve, reject) => {
@@ -106,6 +119,7 @@ export class QueryReplica {
   async close(): Promise<void> {
     this.closed = true;
     this.unsubscribe();
+    this.unsubscribeReset();
     await this.worker.terminate();
   }
 }

@@ -18,7 +18,7 @@ const port = parentPort!;
 
 port.on('message', (message: WorkerRequest) => {
   if (message.type === 'load') {
-    if (message.nquads) store.load(message.nquads, { format: 'application/n-quads', unchecked: true });
+    if (message.nquads) store.load(message.nquads, { format: 'application/n-quads', lenient: true });
     return;
   }
   if (message.type === 'patch') {

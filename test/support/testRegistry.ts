@@ -5,7 +5,7 @@ import { pino } from 'pino';
 import type { Express } from 'express';
 import { configFromEnvironment, type RegistryConfig } from '../../src/config.js';
 import { createApp } from '../../src/http/createApp.js';
-import { openRegistry, type Registry } from '../../src/registry.js';
+import { openRegistry, type Registry, type RegistryStoreOptions } from '../../src/registry.js';
 import { root } from './fixtures.js';
 
 export const ADMIN_TOKEN = 'test-admin-token';
@@ -19,10 +19,10 @@ export interface TestRegistry {
 }
 
 /** A registry on a fresh temporary store, with a silent logger. */
-export async function startTestRegistry(overrides: Partial<RegistryConfig> = {}): Promise<TestRegistry> {
-  const dir = await mkdtemp(join(tmpdir(), 'fmar-http-'));
+export async function startTestRegistry(overrides: Partial<RegistryConfig> = {}, storeOptions: RegistryStoreOptions = {}): Promise<TestRegistry> {
+  const dir = overrides.dataDir ?? (await mkdtemp(join(tmpdir(), 'fmar-http-')));
   const config = { ...configFromEnvironment({ FMAR_DATA_DIR: dir, FMAR_BASE_IRI: BASE, FMAR_ADMIN_TOKEN: ADMIN_TOKEN }), ...overrides };
-  const registry = await openRegistry(config);
+  const registry = await openRegistry(config, () => undefined, storeOptions);
   const app = createApp(registry, pino({ level: 'silent' }));
   return {
     registry,
