@@ -22,6 +22,10 @@ export interface RegistryConfig {
   queryRowLimit: number;
   /** FMAR_BODY_LIMIT: largest request body accepted (1mb). */
   bodyLimit: string;
+  /** FMAR_REQUEST_TIMEOUT_MS: a request must arrive completely within this time (30000). */
+  requestTimeoutMs: number;
+  /** FMAR_HEADERS_TIMEOUT_MS: request headers must arrive within this time; slow clients are cut off (10000). */
+  headersTimeoutMs: number;
   /** FMAR_SAMPLE_DATA: load the sample dataset into an empty store (true for `make run`). */
   sampleData: boolean;
   /** LOG_LEVEL: pino level (info). */
@@ -42,6 +46,8 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): Reg
     queryTimeoutMs: Number(env.FMAR_QUERY_TIMEOUT_MS ?? 10_000),
     queryRowLimit: Number(env.FMAR_QUERY_ROW_LIMIT ?? 10_000),
     bodyLimit: env.FMAR_BODY_LIMIT ?? '1mb',
+    requestTimeoutMs: Number(env.FMAR_REQUEST_TIMEOUT_MS ?? 30_000),
+    headersTimeoutMs: Number(env.FMAR_HEADERS_TIMEOUT_MS ?? 10_000),
     sampleData: (env.FMAR_SAMPLE_DATA ?? 'false') === 'true',
     logLevel: env.LOG_LEVEL ?? 'info',
   };

@@ -4,6 +4,7 @@ import { pino } from 'pino';
 import { configFromEnvironment } from '../config.js';
 import { loadSampleData } from '../domain/sampleData.js';
 import { createApp } from '../http/createApp.js';
+import { listen } from '../http/listen.js';
 import { projectRoot } from '../projectRoot.js';
 import { openRegistry } from '../registry.js';
 
@@ -17,12 +18,10 @@ export async function serveCommand(): Promise<void> {
     logger.info(loaded, 'loaded the sample dataset');
   }
   const app = createApp(registry, logger);
-  const server: Server = app.listen(config.port, () => {
+  const server: Server = listen(app, config, () => {
     logger.info({ port: config.port, dataDir: config.dataDir, baseIri: config.baseIri, journal: registry.store.head() }, 'FMAR registry listening');
     if (config.adminTokenGenerated) console.log(`\nDevelopment administrator token (set FMAR_ADMIN_TOKEN to choose one):\n  Authorization: Bearer ${config.adminToken}\n`);
   });
-  server.requestTimeout = 30_000;
-  server.headersTimeout = 10_000;
   const stop = async (signal: string) => {
     logger.info({ signal }, 'shutting down');
     server.close();

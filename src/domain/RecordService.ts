@@ -240,6 +240,10 @@ export class RecordService {
     if (typeof context === 'string' && context !== FMAR_CONTEXT_URL) {
       throw new InvalidRecordError('json-ld', `remote JSON-LD context ${JSON.stringify(context)} refused: only ${FMAR_CONTEXT_URL} is available (contexts are never fetched)`, [{ severity: 'Violation', pointer: '/@context', field: '@context', value: context, message: `use ${FMAR_CONTEXT_URL} or leave @context out` }]);
     }
+    if (context !== undefined && typeof context !== 'string') {
+      // An inline or array context could redefine FMAR terms: a record is read with the FMAR context only.
+      throw new InvalidRecordError('body', 'inline JSON-LD contexts are not accepted: records use the FMAR context only', [{ severity: 'Violation', pointer: '/@context', field: '@context', message: `use "${FMAR_CONTEXT_URL}" or leave @context out` }]);
+    }
     const results: InvalidRecordResult[] = [];
     for (const p of this.systemProperties(kind)) {
       if (!(p.jsonName in body)) continue;

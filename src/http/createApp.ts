@@ -14,6 +14,7 @@ import { apiReferencePage } from './browserPages.js';
 import { landingPage } from './landingPage.js';
 import { openApiDocument } from './openApiDocument.js';
 import { problemDetailsHandler } from './problemDetails.js';
+import { checkJsonBody } from './strictJson.js';
 import { RecordRepresentation } from './recordRepresentation.js';
 import { recordRoutes } from './routes/recordRoutes.js';
 import { sparqlRoutes } from './routes/sparqlRoutes.js';
@@ -28,7 +29,7 @@ export function createApp(registry: Registry, logger: Logger): express.Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(pinoHttp({ logger, quietReqLogger: true, autoLogging: { ignore: (req) => req.url === '/health' } }));
-  app.use(express.json({ type: ['application/json', 'application/ld+json'], limit: config.bodyLimit, strict: true }));
+  app.use(express.json({ type: ['application/json', 'application/ld+json'], limit: config.bodyLimit, strict: true, verify: (_req, _res, buffer) => checkJsonBody(buffer) }));
   const prefixes = { fmar: FMAR, rdf: RDF, rdfs: RDFS, xsd: XSD, skos: SKOS, prov: PROV };
   const representation = new RecordRepresentation(registry.model, registry.documentLoader, prefixes);
   const requireWriter = requireAdmin(config.adminToken);

@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { InvalidRecordError, RecordNotFoundError, VersionConflictError, VersionRequiredError } from '../domain/errors.js';
 import { StoreUnavailableError } from '../store/RegistryStore.js';
+import { JsonBodyRejectedError } from './strictJson.js';
 import { BadRequestHttpError, HttpError, NotFoundHttpError, PayloadTooLargeHttpError, PreconditionFailedHttpError, PreconditionRequiredHttpError, ServiceUnavailableHttpError, UnprocessableEntityHttpError, UnsupportedMediaTypeHttpError } from './HttpError.js';
 
 /** Maps any error to an HttpError: domain errors by kind, body-parser errors by type, the rest 500. */
@@ -16,6 +17,8 @@ export function toHttpError(error: unknown): HttpError {
   if (error instanceof VersionRequiredError) return new PreconditionRequiredHttpError(error.message);
   if (error instanceof StoreUnavailableError) return new ServiceUnavailableHttpError(error.message);
   const bodyError = error as { type?: string; status?: number; message?: string; expose?: boolean };
+  // Errors of body-parser's verify hook (strict JSON checks) reach here as themselves, typed entity.verify.failed.
+  if (error instanceof JsonBodyRejectedError) return new BadRequestHttpError(error.message);
   switch (bodyError.type) {
     case 'entity.parse.failed': return new BadRequestHttpError(`the body is not valid JSON: ${bodyError.message}`);
     case 'entity.too.large': return new PayloadTooLargeHttpError(`the body is larger than the limit (${bodyError.message})`);
