@@ -4,7 +4,7 @@ NODE_MODULES := node_modules/.package-lock.json
 TSX := node --import tsx
 FMAR := $(TSX) src/cli/fmar.ts
 
-.PHONY: setup build generate check-generated lint test test-unit test-conformance bench run validate-examples clean
+.PHONY: setup build generate check-generated lint test test-unit test-conformance bench soak run validate-examples clean
 
 $(NODE_MODULES): package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -39,6 +39,10 @@ test-conformance: $(NODE_MODULES)
 bench: $(NODE_MODULES)
 	$(TSX) bench/validationEngines.ts
 	$(TSX) bench/registryThroughput.ts
+
+## Mixed load on a real server for SOAK_SECONDS (default 300): throughput, 5xx (must be 0), RSS growth.
+soak: $(NODE_MODULES)
+	$(TSX) bench/soak.ts
 
 validate-examples: $(NODE_MODULES)
 	$(FMAR) validate docs/examples/asset.jsonld docs/examples/organisation.jsonld
