@@ -4,7 +4,7 @@ NODE_MODULES := node_modules/.package-lock.json
 TSX := node --import tsx
 FMAR := $(TSX) src/cli/fmar.ts
 
-.PHONY: setup build generate check-generated lint test test-unit test-conformance bench soak run validate-examples clean
+.PHONY: setup build generate check-generated lint test test-remote test-unit test-conformance bench soak run validate-examples clean
 
 $(NODE_MODULES): package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -28,6 +28,11 @@ lint: $(NODE_MODULES)
 
 test: $(NODE_MODULES) check-generated
 	npx mocha
+
+## The remote SPARQL store backend against a local Virtuoso (installed and started on loopback if needed).
+test-remote: $(NODE_MODULES)
+	.ci/start-virtuoso /tmp/fmar-virtuoso 8890 1111
+	FMAR_TEST_SPARQL_URL=http://127.0.0.1:8890/sparql npx mocha --no-config --import tsx --timeout 120000 test/integration/sparqlStore.test.ts
 
 test-unit: $(NODE_MODULES)
 	npx mocha 'test/unit/**/*.test.ts'

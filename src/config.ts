@@ -28,6 +28,10 @@ export interface RegistryConfig {
   headersTimeoutMs: number;
   /** FMAR_SAMPLE_DATA: load the sample dataset into an empty store (true for `make run`). */
   sampleData: boolean;
+  /** FMAR_STORE: `embedded` (Oxigraph in this process, the default) or `sparql` (a remote SPARQL 1.1 server). */
+  store: 'embedded' | 'sparql';
+  /** FMAR_SPARQL_QUERY_URL, FMAR_SPARQL_UPDATE_URL, FMAR_GSP_URL (+ FMAR_GSP_GRAPH_PARAM, FMAR_SPARQL_USER, FMAR_SPARQL_PASSWORD) for `sparql`. */
+  sparql?: { queryUrl: string; updateUrl: string; gspUrl: string; gspGraphParameter: string; credentials?: { user: string; password: string } };
   /** LOG_LEVEL: pino level (info). */
   logLevel: string;
 }
@@ -50,5 +54,24 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): Reg
     headersTimeoutMs: Number(env.FMAR_HEADERS_TIMEOUT_MS ?? 10_000),
     sampleData: (env.FMAR_SAMPLE_DATA ?? 'false') === 'true',
     logLevel: env.LOG_LEVEL ?? 'info',
+    ...storeConfig(env),
+  };
+}
+
+function storeConfig(env: NodeJS.ProcessEnv): Pick<RegistryConfig, 'store' | 'sparql'> {
+  const store = env.FMAR_STORE ?? 'embedded';
+  if (store === 'embedded') return { store };
+  if (store !== 'sparql') throw new Error(`FMAR_STORE must be embedded or sparql, got ${JSON.stringify(store)}`);
+  const queryUrl = env.FMAR_SPARQL_QUERY_URL;
+  if (!queryUrl) throw new Error('FMAR_STORE=sparql needs FMAR_SPARQL_QUERY_URL (and FMAR_SPARQL_UPDATE_URL, FMAR_GSP_URL when they differ)');
+  return {
+    store,
+    sparql: {
+      queryUrl,
+      updateUrl: env.FMAR_SPARQL_UPDATE_URL ?? queryUrl,
+      gspUrl: env.FMAR_GSP_URL ?? queryUrl.replace(/\/sparql\/?$/, '/sparql-graph-crud'),
+      gspGraphParameter: env.FMAR_GSP_GRAPH_PARAM ?? 'graph',
+      credentials: env.FMAR_SPARQL_USER ? { user: env.FMAR_SPARQL_USER, password: env.FMAR_SPARQL_PASSWORD ?? '' } : undefined,
+    },
   };
 }

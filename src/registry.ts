@@ -2,7 +2,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RegistryConfig } from './config.js';
 import { RECORD_KINDS } from './domain/RecordKind.js';
-import { AuditMonitor } from './provenance/AuditMonitor.js';
+import { AuditMonitor, type AuditVerifier } from './provenance/AuditMonitor.js';
+import { RemoteAuditMonitor } from './provenance/RemoteAuditMonitor.js';
 import { RecordService } from './domain/RecordService.js';
 import { SparqlUpdateService } from './domain/SparqlUpdateService.js';
 import { generateContext } from './ontology/contextGenerator.js';
@@ -14,6 +15,9 @@ import { FMAR_CONTEXT_URL } from './rdf/namespaces.js';
 import { parseTurtle } from './rdf/readTurtle.js';
 import { OxigraphRegistryStore, type OxigraphStoreOptions } from './store/OxigraphRegistryStore.js';
 import { QueryReplica } from './store/QueryReplica.js';
+import type { QueryRunner } from './store/QueryRunner.js';
+import type { RegistryStore } from './store/RegistryStore.js';
+import { SparqlRegistryStore, remoteQueryRunner } from './store/SparqlRegistryStore.js';
 import { RequestBodyValidator } from './validation/RequestBodyValidator.js';
 import { ShaclValidator } from './validation/ShaclValidator.js';
 
@@ -23,15 +27,17 @@ import { ShaclValidator } from './validation/ShaclValidator.js';
  */
 export interface Registry {
   config: RegistryConfig;
-  store: OxigraphRegistryStore;
+  store: RegistryStore;
+  /** The embedded store, when that is the backend (snapshots, replicas); undefined for a remote store. */
+  embedded?: OxigraphRegistryStore;
   model: ModelQueries;
   records: RecordService;
   /** Incremental verification of the journal's hash chain (GET /audit/verify). */
-  audit: AuditMonitor;
+  audit: AuditVerifier;
   /** Administrators' SPARQL updates of non-record graphs. */
   updates: SparqlUpdateService;
   /** SPARQL runs here, off the event loop, with deadlines. */
-  queries: QueryReplica;
+  queries: QueryRunner;
   context: { '@context': Record<string, unknown> };
   documentLoader: DocumentLoader;
   close(): Promise<void>;
@@ -44,8 +50,10 @@ export type RegistryStoreOptions = Pick<OxigraphStoreOptions, 'journalFaults'>;
 
 export async function openRegistry(config: RegistryConfig, warn: (message: string) => void = () => undefined, storeOptions: RegistryStoreOptions = {}): Promise<Registry> {
   const root = projectRoot();
-  await mkdir(config.dataDir, { recursive: true });
-  await fixBaseIri(config);
+  if (config.store === 'embedded') {
+    await mkdir(config.dataDir, { recursive: true });
+    await fixBaseIri(config);
+  }
   const model = new ModelQueries(await loadOntologyModel(join(root, 'ontology')));
   // The context links records under this registry's base, so that IDs in bodies resolve to its IRIs.
   const context = generateContext(model.model, config.baseIri);
@@ -53,12 +61,25 @@ export async function openRegistry(config: RegistryConfig, warn: (message: strin
   const fieldNames = new Map(model.model.properties.map((p) => [p.iri, p.jsonName]));
   const shapes = new ShaclValidator(parseTurtle(await readFile(join(root, 'shapes/fmar-shapes.ttl'), 'utf8')), { fieldNames });
   const bodies = await RequestBodyValidator.fromDirectory(join(root, 'shapes/json-schema'));
-  const store = await OxigraphRegistryStore.open({ dataDir: config.dataDir, snapshotEvery: config.snapshotEvery, warn, ...storeOptions });
+  let store: RegistryStore;
+  let embedded: OxigraphRegistryStore | undefined;
+  let queries: QueryRunner;
+  let audit: AuditVerifier;
+  if (config.store === 'sparql') {
+    const remote = await SparqlRegistryStore.open({ ...config.sparql!, baseIri: config.baseIri });
+    store = remote;
+    queries = remoteQueryRunner(remote);
+    audit = new RemoteAuditMonitor(remote, config.baseIri);
+  } else {
+    embedded = await OxigraphRegistryStore.open({ dataDir: config.dataDir, snapshotEvery: config.snapshotEvery, warn, ...storeOptions });
+    store = embedded;
+    queries = new QueryReplica(embedded);
+    audit = new AuditMonitor(config.dataDir);
+  }
   const records = new RecordService({ store, model, bodies, shapes, documentLoader, baseIri: config.baseIri });
-  const queries = new QueryReplica(store);
   const updates = new SparqlUpdateService({ store, baseIri: config.baseIri, protectedPaths: RECORD_KINDS.map((k) => k.path) });
   return {
-    config, store, model, records, updates, queries, context, audit: new AuditMonitor(config.dataDir), documentLoader,
+    config, store, embedded, model, records, updates, queries, context, audit, documentLoader,
     async close() {
       await queries.close();
       await store.close();

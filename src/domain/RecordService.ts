@@ -103,7 +103,7 @@ export class RecordService {
 
   async get(kind: RecordKind, id: string): Promise<RecordState> {
     const iri = this.recordIri(kind, id);
-    const quads = (await Promise.all(currentGraphs(iri).map((g) => this.args.store.readGraph(g)))).flat();
+    const quads = this.retype((await Promise.all(currentGraphs(iri).map((g) => this.args.store.readGraph(g)))).flat());
     const isKind = quads.some((q) => q.subject.value === iri && q.predicate.value === `${RDF}type` && this.args.model.lineage(q.object.value).includes(kind.classIri));
     if (!isKind) throw new RecordNotFoundError(iri);
     return { iri, id, version: versionOf(quads), quads };
@@ -113,7 +113,7 @@ export class RecordService {
   async getVersion(kind: RecordKind, id: string, version: number): Promise<RecordState> {
     const current = await this.get(kind, id);
     if (version === current.version) return current;
-    const quads = (await Promise.all(versionGraphs(current.iri, version).map((g) => this.args.store.readGraph(g)))).flat();
+    const quads = this.retype((await Promise.all(versionGraphs(current.iri, version).map((g) => this.args.store.readGraph(g)))).flat());
     if (!quads.length) throw new RecordNotFoundError(`${current.iri}/versions/${version}`);
     return { iri: current.iri, id, version, quads };
   }
@@ -145,7 +145,9 @@ export class RecordService {
     const idProperty = this.args.model.propertiesOf(kind.classIri).find((p) => p.jsonName === kind.idField)!;
     const patterns = Object.entries(query.filters).map(([field, value]) => this.filterPattern(kind, field, value));
     const after = query.after ? `FILTER (STR(?id) > ${JSON.stringify(query.after)})` : '';
-    const sparql = `SELECT ?s ?id WHERE { GRAPH ?s { ?s a <${kind.classIri}> ; <${idProperty.iri}> ?id . ${patterns.join(' ')} } ${after} } ORDER BY ?id LIMIT ${query.limit + 1}`;
+    // Only this registry's records (a shared or federated store may hold others).
+    const own = `FILTER (STRSTARTS(STR(?s), ${JSON.stringify(`${this.args.baseIri}${kind.path}/`)}))`;
+    const sparql = `SELECT ?s ?id WHERE { GRAPH ?s { ?s a <${kind.classIri}> ; <${idProperty.iri}> ?id . ${patterns.join(' ')} } ${own} ${after} } ORDER BY ?id LIMIT ${query.limit + 1}`;
     const json = JSON.parse(await this.args.store.query(sparql, { resultsFormat: 'application/sparql-results+json' })) as { results: { bindings: { s: { value: string }; id: { value: string } }[] } };
     const rows = json.results.bindings;
     const page = rows.slice(0, query.limit);
@@ -154,7 +156,8 @@ export class RecordService {
   }
 
   async count(kind: RecordKind): Promise<number> {
-    const json = JSON.parse(await this.args.store.query(`SELECT (COUNT(?s) AS ?n) WHERE { GRAPH ?s { ?s a <${kind.classIri}> } }`, { resultsFormat: 'application/sparql-results+json' })) as { results: { bindings: { n: { value: string } }[] } };
+    const own = `FILTER (STRSTARTS(STR(?s), ${JSON.stringify(`${this.args.baseIri}${kind.path}/`)}))`;
+    const json = JSON.parse(await this.args.store.query(`SELECT (COUNT(?s) AS ?n) WHERE { GRAPH ?s { ?s a <${kind.classIri}> } ${own} }`, { resultsFormat: 'application/sparql-results+json' })) as { results: { bindings: { n: { value: string } }[] } };
     return Number(json.results.bindings[0]?.n.value ?? 0);
   }
 
@@ -203,6 +206,25 @@ export class RecordService {
     }
     return [...entries.values()].sort((a, b) => a.version - b.version);
   }
+
+  /**
+   * Gives decimals back their ontology datatype: some servers store "5000"^^xsd:decimal as an xsd:integer
+   * (Virtuoso 7 does), which is the same value but would break the record's shapes and its JSON form.
+   */
+  private retype(quads: Quad[]): Quad[] {
+    return quads.map((q) => {
+      const o = q.object as Quad['object'] & { datatype?: { value: string } };
+      if (o.termType !== 'Literal' || o.datatype?.value !== `${XSD}integer` || !this.decimalProperties.has(q.predicate.value)) return q;
+      return quad(q.subject, q.predicate, DataFactory.literal(o.value, namedNode(`${XSD}decimal`)), q.graph);
+    });
+  }
+
+  private get decimalProperties(): Set<string> {
+    this.decimals ??= new Set(this.args.model.model.properties.filter((p) => p.range === `${XSD}decimal`).map((p) => p.iri));
+    return this.decimals;
+  }
+
+  private decimals: Set<string> | undefined;
 
   private async exclusive<T>(key: string, work: () => Promise<T>): Promise<T> {
     const previous = this.locks.get(key) ?? Promise.resolve();

@@ -14,7 +14,11 @@ export interface AuditStatus {
   firstAltered?: AuditReport['firstAltered'];
 }
 
-export class AuditMonitor {
+export interface AuditVerifier {
+  verify(): Promise<AuditStatus>;
+}
+
+export class AuditMonitor implements AuditVerifier {
   private head = { sequence: 0, hash: GENESIS_HASH };
   private offset = 0;
   private altered: AuditReport['firstAltered'];

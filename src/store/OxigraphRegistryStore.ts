@@ -1,7 +1,8 @@
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DataFactory, Parser, Writer, type Quad } from 'n3';
+import { DataFactory, Parser, type Quad } from 'n3';
 import oxigraph from 'oxigraph';
+import { patchAgainst, quadKey } from './exactPatch.js';
 import { Journal, type JournalFaults } from './Journal.js';
 import { graphNames, graphNQuads, patchToUpdate } from './oxigraphText.js';
 import { GENESIS_HASH, parseJournal, writePatchRecord, CorruptJournalError, type PatchRecord } from './rdfPatch.js';
@@ -143,18 +144,7 @@ export class OxigraphRegistryStore implements RegistryStore {
     const graphs = new Set<string>([...(transaction.replaceGraphs ?? []), ...transaction.add.map((q) => q.graph.value), ...(transaction.remove ?? []).map((q) => q.graph.value)]);
     const current = new Map<string, Map<string, Quad>>();
     for (const graph of graphs) current.set(graph, new Map(this.readGraphSync(graph).map((q) => [quadKey(q), q])));
-    const removed = new Map<string, Quad>();
-    for (const graph of transaction.replaceGraphs ?? []) for (const [key, q] of current.get(graph)!) removed.set(key, q);
-    for (const q of transaction.remove ?? []) if (current.get(q.graph.value)!.has(quadKey(q))) removed.set(quadKey(q), q);
-    const added = new Map<string, Quad>();
-    for (const q of transaction.add) {
-      if (q.graph.termType !== 'NamedNode') throw new Error('every quad of a transaction belongs to a named graph');
-      if (q.subject.termType === 'BlankNode' || q.object.termType === 'BlankNode') throw new Error('blank nodes must be skolemised before they reach the store');
-      const key = quadKey(q);
-      if (removed.has(key)) removed.delete(key);
-      else if (!current.get(q.graph.value)!.has(key)) added.set(key, q);
-    }
-    return { sequence: this.sequence + 1, previousHash: this.hash, time: new Date().toISOString(), removed: [...removed.values()], added: [...added.values()] };
+    return { sequence: this.sequence + 1, previousHash: this.hash, time: new Date().toISOString(), ...patchAgainst(transaction, current) };
   }
 
   private apply(record: PatchRecord): void {
@@ -247,10 +237,6 @@ export class OxigraphRegistryStore implements RegistryStore {
     while (this.snapshotting) await this.snapshotting.catch(() => undefined);
     await this.journal.close();
   }
-}
-
-function quadKey(q: Quad): string {
-  return new Writer({ format: 'N-Quads' }).quadToString(q.subject, q.predicate, q.object, q.graph);
 }
 
 export async function journalSize(dataDir: string): Promise<number> {

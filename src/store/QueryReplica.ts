@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import type { QueryRequest, QueryRunner } from './QueryRunner.js';
 import type { WorkerRequest, WorkerResponse } from './queryWorker.js';
 
 /**
@@ -29,16 +30,10 @@ export interface ReplicaSource {
   onReset(listener: () => void): () => void;
 }
 
-export interface QueryRequest {
-  sparql: string;
-  resultsFormat: string;
-  defaultGraphs?: string[];
-  namedGraphs?: string[];
-}
 
 const WORKER_URL = new URL(`./queryWorker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
 
-export class QueryReplica {
+export class QueryReplica implements QueryRunner {
   private worker!: Worker;
   private nextId = 1;
   private queue: Promise<unknown> = Promise.resolve();

@@ -41,7 +41,7 @@ describe('Tamper evidence, recovery and backup', function () {
     const org = await request(t.app).post('/organisations').set(auth).send(await exampleBody('organisation')).expect(201);
     for (let i = 0; i < 6; i++) {
       await request(t.app).post('/assets').set(auth).set('FMAR-On-Behalf-Of', org.body.fmarOrganisationId).send({ ...(await exampleBody('asset')), assetName: `Battery ${i}` }).expect(201);
-      if (i === 2) await t.registry.store.snapshot();
+      if (i === 2) await t.registry.embedded!.snapshot();
     }
   });
   afterEach(async () => t.close());

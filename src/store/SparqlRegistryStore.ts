@@ -1,0 +1,181 @@
+import { DataFactory, Parser, Writer, type Quad } from 'n3';
+import { FMAR, XSD } from '../rdf/namespaces.js';
+import { exactPatch } from './exactPatch.js';
+import { GENESIS_HASH, writePatchRecord } from './rdfPatch.js';
+import type { QueryRequest, QueryRunner } from './QueryRunner.js';
+import { QuerySyntaxError, QueryTimeoutError } from './QueryReplica.js';
+import { StoreUnavailableError, type CommitReceipt, type QueryOptions, type RegistryStore, type StoreTransaction } from './RegistryStore.js';
+import { RemoteStoreError, SparqlHttpClient } from './SparqlHttpClient.js';
+
+/**
+ * The remote backend: any SPARQL 1.1 server (Query, Update, Graph Store Protocol), so API nodes keep no state
+ * and several can run side by side (FMAR_STORE=sparql).
+ *
+ * The journal lives in the remote store: a head graph holds the sequence and hash of the last transaction,
+ * and each commit is ONE conditional update (DELETE/INSERT ... WHERE head = what this node read) that also
+ * carries the data change and the journal record (an RDF Patch literal in {base}.well-known/fmar/journal/{n}),
+ * so data, head and record change together. Commits of one node are serialised in process.
+ *
+ * STATUS (issue #5, in progress): measured against Virtuoso 7.2, concurrent conditional updates from
+ * different connections are NOT serialised: 20 concurrent claims of the same position all succeeded. So a
+ * single API node is safe, but several nodes writing at once can fork the chain; after each commit the store
+ * checks the claimed position and reports a fork (503) rather than hiding it. Multi-node writing needs a real
+ * lock (e.g. a Virtuoso transaction via its SQL interface, or a lease) and is not done yet.
+ */
+export interface SparqlStoreOptions {
+  queryUrl: string;
+  updateUrl: string;
+  /** Graph Store Protocol endpoint (e.g. Virtuoso's /sparql-graph-crud); graphs are addressed with ?graph=. */
+  gspUrl: string;
+  /** Query parameter naming the graph in GSP requests (`graph` by the standard; Virtuoso uses `graph-uri`). */
+  gspGraphParameter?: string;
+  /** Base IRI of the registry: the head and journal graphs live under it. */
+  baseIri: string;
+  credentials?: { user: string; password: string };
+  timeoutMs?: number;
+  maxRetries?: number;
+}
+
+const { namedNode, literal, quad } = DataFactory;
+
+export class SparqlRegistryStore implements RegistryStore {
+  private readonly http: SparqlHttpClient;
+  private readonly headGraph: string;
+  private lastHead: CommitReceipt = { sequence: 0, hash: GENESIS_HASH };
+
+  private constructor(private readonly options: Required<Omit<SparqlStoreOptions, 'credentials'>> & Pick<SparqlStoreOptions, 'credentials'>) {
+    this.http = new SparqlHttpClient(options.credentials);
+    this.headGraph = `${options.baseIri}.well-known/fmar/head`;
+  }
+
+  static async open(options: SparqlStoreOptions): Promise<SparqlRegistryStore> {
+    const store = new SparqlRegistryStore({ gspGraphParameter: 'graph', timeoutMs: 30_000, maxRetries: 20, ...options });
+    store.lastHead = await store.readHead();
+    return store;
+  }
+
+  head(): CommitReceipt {
+    return this.lastHead;
+  }
+
+  private async readHead(): Promise<CommitReceipt> {
+    const json = await this.select(`SELECT ?s ?h WHERE { GRAPH <${this.headGraph}> { <${this.headGraph}> <${FMAR}headSequence> ?s ; <${FMAR}headHash> ?h } }`);
+    const row = json.results.bindings[0];
+    return row ? { sequence: Number(row.s.value), hash: row.h.value } : { sequence: 0, hash: GENESIS_HASH };
+  }
+
+  private writes: Promise<unknown> = Promise.resolve();
+
+  commit(transaction: StoreTransaction): Promise<CommitReceipt> {
+    const next = this.writes.catch(() => undefined).then(() => this.commitNow(transaction));
+    this.writes = next;
+    return next;
+  }
+
+  private async commitNow(transaction: StoreTransaction): Promise<CommitReceipt> {
+    for (let attempt = 0; attempt <= this.options.maxRetries; attempt++) {
+      const head = await this.readHead();
+      const { removed, added } = await exactPatch(transaction, (g) => this.readGraph(g));
+      const record = { sequence: head.sequence + 1, previousHash: head.hash, time: new Date().toISOString(), removed, added };
+      const { text, hash } = writePatchRecord(record);
+      const journalGraph = namedNode(`${this.options.baseIri}.well-known/fmar/journal/${record.sequence}`);
+      const headNode = namedNode(this.headGraph);
+      const newHead = [
+        quad(headNode, namedNode(`${FMAR}headSequence`), literal(String(record.sequence), namedNode(`${XSD}integer`)), headNode),
+        quad(headNode, namedNode(`${FMAR}headHash`), literal(hash), headNode),
+        quad(journalGraph, namedNode(`${FMAR}patch`), literal(text), journalGraph),
+        quad(journalGraph, namedNode(`${FMAR}contentHash`), literal(hash), journalGraph),
+      ];
+      // The claim: matches only the head this node read (or no head at all for the first transaction).
+      const where = head.sequence === 0
+        ? `FILTER NOT EXISTS { GRAPH <${this.headGraph}> { <${this.headGraph}> <${FMAR}headSequence> ?any } }`
+        : `GRAPH <${this.headGraph}> { <${this.headGraph}> <${FMAR}headSequence> ?s ; <${FMAR}headHash> ?h } FILTER (?s = ${head.sequence} && STR(?h) = "${head.hash}")`;
+      const deleteHead = head.sequence === 0 ? '' : `GRAPH <${this.headGraph}> { <${this.headGraph}> <${FMAR}headSequence> ?s ; <${FMAR}headHash> ?h } `;
+      const update = `DELETE { ${deleteHead}${templates(removed)} } INSERT { ${templates([...added, ...newHead])} } WHERE { ${where} }`;
+      await this.post(this.options.updateUrl, `update=${encodeURIComponent(update)}`, 'application/sparql-results+json, application/json;q=0.9, */*;q=0.1');
+      // SPARQL 1.1 Update reports no counts: the journal graph of the claimed position says who won it.
+      const claims = (await this.select(`SELECT ?h WHERE { GRAPH <${journalGraph.value}> { <${journalGraph.value}> <${FMAR}contentHash> ?h } }`)).results.bindings.map((b) => b.h.value);
+      if (claims.length > 1 && claims.includes(hash)) {
+        throw new StoreUnavailableError(`journal position ${record.sequence} was claimed by ${claims.length} writers at once: the remote store does not serialise conditional updates (run one writing node)`);
+      }
+      if (claims.includes(hash)) {
+        this.lastHead = { sequence: record.sequence, hash };
+        return this.lastHead;
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * (attempt + 1)));
+    }
+    throw new StoreUnavailableError(`could not claim the next journal position after ${this.options.maxRetries} attempts (heavy concurrent writing)`);
+  }
+
+  async readGraph(graph: string): Promise<Quad[]> {
+    const url = `${this.options.gspUrl}?${this.options.gspGraphParameter}=${encodeURIComponent(graph)}`;
+    const res = await this.http.request('GET', url, { accept: 'application/n-triples', timeoutMs: this.options.timeoutMs }).catch((e: Error) => {
+      throw new StoreUnavailableError(`the remote store did not answer: ${e.message}`, e);
+    });
+    if (res.status === 404) return [];
+    if (res.status >= 300) throw new StoreUnavailableError(`the remote store answered ${res.status} to a graph read`);
+    const g = namedNode(graph);
+    // Virtuoso separates N-Triples terms with tabs; N3's parser accepts any whitespace.
+    return new Parser({ format: 'N-Triples' }).parse(res.body).map((t) => quad(t.subject, t.predicate, t.object, g));
+  }
+
+  async graphExists(graph: string): Promise<boolean> {
+    const res = await this.post(this.options.queryUrl, `query=${encodeURIComponent(`ASK { GRAPH <${graph}> { ?s ?p ?o } }`)}`, 'application/sparql-results+json');
+    return (JSON.parse(res) as { boolean: boolean }).boolean;
+  }
+
+  query(sparql: string, options: QueryOptions): Promise<string> {
+    return this.queryWithDeadline({ sparql, ...options }, this.options.timeoutMs);
+  }
+
+  /** A query with its own deadline: the request is aborted when it passes (the server stops with it or its own limit). */
+  async queryWithDeadline(request: QueryRequest, timeoutMs: number): Promise<string> {
+    const params = new URLSearchParams({ query: request.sparql });
+    for (const g of request.defaultGraphs ?? []) params.append('default-graph-uri', g);
+    for (const g of request.namedGraphs ?? []) params.append('named-graph-uri', g);
+    const res = await this.http.request('POST', this.options.queryUrl, { body: params.toString(), accept: request.resultsFormat, timeoutMs }).catch((e: Error) => {
+      throw /within/.test(e.message) ? new QueryTimeoutError(timeoutMs) : new StoreUnavailableError(`the remote store did not answer: ${e.message}`, e);
+    });
+    if (res.status === 400) throw new QuerySyntaxError(res.body.slice(0, 500));
+    if (res.status >= 300) throw new StoreUnavailableError(`the remote store answered ${res.status}: ${res.body.slice(0, 200)}`);
+    return request.resultsFormat.includes('sparql-results+json') ? normaliseJsonResults(res.body) : res.body;
+  }
+
+  private async select(sparql: string): Promise<{ results: { bindings: Record<string, { value: string }>[] } }> {
+    return JSON.parse(await this.post(this.options.queryUrl, `query=${encodeURIComponent(sparql)}`, 'application/sparql-results+json')) as { results: { bindings: Record<string, { value: string }>[] } };
+  }
+
+  private async post(url: string, body: string, accept: string): Promise<string> {
+    const res = await this.http.request('POST', url, { body, accept, timeoutMs: this.options.timeoutMs }).catch((e: Error) => {
+      throw new StoreUnavailableError(`the remote store did not answer: ${e.message}`, e);
+    });
+    if (res.status >= 300) throw new StoreUnavailableError(`the remote store answered ${res.status}: ${res.body.slice(0, 300)}`, new RemoteStoreError(res.body, res.status));
+    return res.body;
+  }
+
+  async close(): Promise<void> {
+    this.http.close();
+  }
+}
+
+/** SPARQL for the HTTP endpoint goes straight to the remote server, with the endpoint's deadline. */
+export function remoteQueryRunner(store: SparqlRegistryStore): QueryRunner {
+  return { query: (request, timeoutMs) => store.queryWithDeadline(request, timeoutMs), close: async () => undefined };
+}
+
+/** Quads as update templates, grouped by graph (no '.' between GRAPH blocks: Virtuoso refuses it). */
+function templates(quads: Quad[]): string {
+  const byGraph = new Map<string, string[]>();
+  const writer = new Writer({ format: 'N-Triples' });
+  for (const q of quads) {
+    const lines = byGraph.get(q.graph.value) ?? [];
+    lines.push(writer.quadToString(q.subject, q.predicate, q.object));
+    byGraph.set(q.graph.value, lines);
+  }
+  return [...byGraph].map(([g, lines]) => `GRAPH <${g}> { ${lines.join('')} }`).join(' ');
+}
+
+/** Virtuoso writes "typed-literal" (SPARQL 1.0 JSON); SPARQL 1.1 says "literal" with a datatype. */
+function normaliseJsonResults(body: string): string {
+  return body.replace(/"type"\s*:\s*"typed-literal"/g, '"type": "literal"');
+}

@@ -1,0 +1,33 @@
+import { Writer, type Quad } from 'n3';
+import type { StoreTransaction } from './RegistryStore.js';
+
+/**
+ * A transaction as the exact change it makes to the current state: removals that exist, additions that do
+ * not. Both backends journal and apply this, so replay and audit see only real changes.
+ */
+export function quadKey(q: Quad): string {
+  return new Writer({ format: 'N-Quads' }).quadToString(q.subject, q.predicate, q.object, q.graph);
+}
+
+export async function exactPatch(transaction: StoreTransaction, readGraph: (graph: string) => Quad[] | Promise<Quad[]>): Promise<{ removed: Quad[]; added: Quad[] }> {
+  const graphs = new Set<string>([...(transaction.replaceGraphs ?? []), ...transaction.add.map((q) => q.graph.value), ...(transaction.remove ?? []).map((q) => q.graph.value)]);
+  const current = new Map<string, Map<string, Quad>>();
+  for (const graph of graphs) current.set(graph, new Map((await readGraph(graph)).map((q) => [quadKey(q), q])));
+  return patchAgainst(transaction, current);
+}
+
+/** The synchronous core, for a backend that can read its state without waiting. */
+export function patchAgainst(transaction: StoreTransaction, current: Map<string, Map<string, Quad>>): { removed: Quad[]; added: Quad[] } {
+  const removed = new Map<string, Quad>();
+  for (const graph of transaction.replaceGraphs ?? []) for (const [key, q] of current.get(graph)!) removed.set(key, q);
+  for (const q of transaction.remove ?? []) if (current.get(q.graph.value)!.has(quadKey(q))) removed.set(quadKey(q), q);
+  const added = new Map<string, Quad>();
+  for (const q of transaction.add) {
+    if (q.graph.termType !== 'NamedNode') throw new Error('every quad of a transaction belongs to a named graph');
+    if (q.subject.termType === 'BlankNode' || q.object.termType === 'BlankNode') throw new Error('blank nodes must be skolemised before they reach the store');
+    const key = quadKey(q);
+    if (removed.has(key)) removed.delete(key);
+    else if (!current.get(q.graph.value)!.has(key)) added.set(key, q);
+  }
+  return { removed: [...removed.values()], added: [...added.values()] };
+}

@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { DataFactory } from 'n3';
+import request from 'supertest';
+import { pino } from 'pino';
+import { configFromEnvironment } from '../../src/config.js';
+import { createApp } from '../../src/http/createApp.js';
+import { RemoteAuditMonitor } from '../../src/provenance/RemoteAuditMonitor.js';
+import { openRegistry } from '../../src/registry.js';
+import { SparqlRegistryStore } from '../../src/store/SparqlRegistryStore.js';
+import { ADMIN_TOKEN, exampleBody } from '../support/testRegistry.js';
+
+/**
+ * The remote SPARQL backend against a real server: set FMAR_TEST_SPARQL_URL (e.g. a Virtuoso started by
+ * .ci/start-virtuoso, which .ci/run does) to run it. Each test uses its own base IRI in the shared server.
+ */
+const queryUrl = process.env.FMAR_TEST_SPARQL_URL;
+const gspUrl = process.env.FMAR_TEST_GSP_URL ?? queryUrl?.replace(/\/sparql$/, '/sparql-graph-crud');
+const gspGraphParameter = process.env.FMAR_TEST_GSP_GRAPH_PARAM ?? 'graph-uri';
+const { namedNode, literal, quad } = DataFactory;
+
+(queryUrl ? describe : describe.skip)(`The remote SPARQL store (${queryUrl ?? 'FMAR_TEST_SPARQL_URL not set'})`, function () {
+  this.timeout(60_000);
+  const freshBase = () => `http://remote-${Date.now()}-${Math.random().toString(36).slice(2, 8)}.test/`;
+
+  it('commits, reads, replaces, and keeps a verified chain; one node\'s concurrent commits get consecutive positions', async () => {
+    const base = freshBase();
+    const store = await SparqlRegistryStore.open({ queryUrl: queryUrl!, updateUrl: queryUrl!, gspUrl: gspUrl!, gspGraphParameter, baseIri: base });
+    const g = (n: number) => namedNode(`${base}assets/${n}`);
+    const receipts = await Promise.all(Array.from({ length: 12 }, (_, n) => store.commit({ add: [quad(g(n), namedNode(`${base}p`), literal(`v${n}`), g(n))] })));
+    assert.deepEqual(receipts.map((r) => r.sequence).sort((a, b) => a - b), Array.from({ length: 12 }, (_, i) => i + 1));
+    await store.commit({ replaceGraphs: [`${base}assets/3`], add: [quad(g(3), namedNode(`${base}p`), literal('changed'), g(3))] });
+    assert.deepEqual((await store.readGraph(`${base}assets/3`)).map((q) => q.object.value), ['changed']);
+    const status = await new RemoteAuditMonitor(store, base).verify();
+    assert.equal(status.ok, true);
+    assert.equal(status.verifiedHead.sequence, 13);
+    await store.close();
+  });
+
+  it('serves REST and SPARQL on the remote backend', async () => {
+    const base = freshBase();
+    const config = { ...configFromEnvironment({ FMAR_BASE_IRI: base, FMAR_ADMIN_TOKEN: ADMIN_TOKEN, FMAR_STORE: 'sparql', FMAR_SPARQL_QUERY_URL: queryUrl, FMAR_GSP_URL: gspUrl, FMAR_GSP_GRAPH_PARAM: gspGraphParameter }) };
+    const registry = await openRegistry(config);
+    const app = createApp(registry, pino({ level: 'silent' }));
+    const auth = { Authorization: `Bearer ${ADMIN_TOKEN}` };
+    try {
+      const org = await request(app).post('/organisations').set(auth).send(await exampleBody('organisation')).expect(201);
+      const asset = await request(app).post('/assets').set(auth).set('FMAR-On-Behalf-Of', org.body.fmarOrganisationId).send(await exampleBody('asset'));
+      assert.equal(asset.status, 201, JSON.stringify(asset.body));
+      const read = await request(app).get(`/assets/${asset.body.assetId}`).expect(200);
+      assert.equal(read.body.ratedCapacity, 5000);
+      const put = await request(app).put(`/assets/${asset.body.assetId}`).set(auth).set('If-Match', '"v1.jsonld"').send({ ...read.body, assetName: 'Remote battery' });
+      assert.equal(put.status, 200, JSON.stringify(put.body));
+      const history = await request(app).get(`/assets/${asset.body.assetId}/history`).expect(200);
+      assert.deepEqual(history.body.versions.map((v: { version: number }) => v.version), [1, 2]);
+      const list = await request(app).get('/assets?assetCategory=BESS').expect(200);
+      assert.equal(list.body.items.length, 1);
+      const sparql = await request(app).get('/sparql').query({ query: `SELECT ?n WHERE { GRAPH <${base}assets/${asset.body.assetId}> { ?a <https://w3id.org/fmar/ontology#assetName> ?n } }` }).set('Accept', 'application/json').expect(200);
+      assert.equal(sparql.body.results.bindings[0].n.value, 'Remote battery');
+      const audit = await request(app).get('/audit/verify').expect(200);
+      assert.equal(audit.body.verifiedHead.sequence, 3);
+    } finally {
+      await registry.close();
+    }
+  });
+});
