@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 
 /**
@@ -28,6 +29,8 @@ export interface RegistryConfig {
   headersTimeoutMs: number;
   /** FMAR_SAMPLE_DATA: load the sample dataset into an empty store (true for `make run`). */
   sampleData: boolean;
+  /** FMAR_VALIDATION_WORKERS: SHACL worker threads (default: one per core; 0 validates on the main thread). */
+  validationWorkers: number;
   /** FMAR_STORE: `embedded` (Oxigraph in this process, the default) or `sparql` (a remote SPARQL 1.1 server). */
   store: 'embedded' | 'sparql';
   /** FMAR_SPARQL_QUERY_URL, FMAR_SPARQL_UPDATE_URL, FMAR_GSP_URL (+ FMAR_GSP_GRAPH_PARAM, FMAR_SPARQL_USER, FMAR_SPARQL_PASSWORD) for `sparql`. */
@@ -54,6 +57,7 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): Reg
     headersTimeoutMs: Number(env.FMAR_HEADERS_TIMEOUT_MS ?? 10_000),
     sampleData: (env.FMAR_SAMPLE_DATA ?? 'false') === 'true',
     logLevel: env.LOG_LEVEL ?? 'info',
+    validationWorkers: Number(env.FMAR_VALIDATION_WORKERS ?? availableParallelism()),
     ...storeConfig(env),
   };
 }

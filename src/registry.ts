@@ -20,6 +20,7 @@ import type { RegistryStore } from './store/RegistryStore.js';
 import { SparqlRegistryStore, remoteQueryRunner } from './store/SparqlRegistryStore.js';
 import { RequestBodyValidator } from './validation/RequestBodyValidator.js';
 import { ShaclValidator } from './validation/ShaclValidator.js';
+import { ShaclWorkerPool, type RecordValidator } from './validation/ShaclWorkerPool.js';
 
 /**
  * Everything a running registry holds, built once from the configuration: the durable store, the ontology
@@ -59,7 +60,9 @@ export async function openRegistry(config: RegistryConfig, warn: (message: strin
   const context = generateContext(model.model, config.baseIri);
   const documentLoader = createLocalDocumentLoader({ [FMAR_CONTEXT_URL]: context });
   const fieldNames = new Map(model.model.properties.map((p) => [p.iri, p.jsonName]));
-  const shapes = new ShaclValidator(parseTurtle(await readFile(join(root, 'shapes/fmar-shapes.ttl'), 'utf8')), { fieldNames });
+  const shapesText = await readFile(join(root, 'shapes/fmar-shapes.ttl'), 'utf8');
+  // SHACL is the largest cost of a write: by default it runs on worker threads, one per core.
+  const shapes: RecordValidator = config.validationWorkers > 0 ? new ShaclWorkerPool(shapesText, fieldNames, config.validationWorkers) : new ShaclValidator(parseTurtle(shapesText), { fieldNames });
   const bodies = await RequestBodyValidator.fromDirectory(join(root, 'shapes/json-schema'));
   let store: RegistryStore;
   let embedded: OxigraphRegistryStore | undefined;
@@ -81,6 +84,7 @@ export async function openRegistry(config: RegistryConfig, warn: (message: strin
   return {
     config, store, embedded, model, records, updates, queries, context, audit, documentLoader,
     async close() {
+      await shapes.close?.();
       await queries.close();
       await store.close();
     },

@@ -9,7 +9,7 @@ import { jsonLdToQuads } from '../rdf/jsonLdToQuads.js';
 import { FMAR, FMAR_CONTEXT_URL, PROV, RDF, XSD } from '../rdf/namespaces.js';
 import type { RegistryStore } from '../store/RegistryStore.js';
 import type { RequestBodyValidator } from '../validation/RequestBodyValidator.js';
-import type { ShaclValidator } from '../validation/ShaclValidator.js';
+import type { RecordValidator } from '../validation/ShaclWorkerPool.js';
 import { InvalidRecordError, RecordNotFoundError, VersionConflictError, VersionRequiredError, type InvalidRecordResult } from './errors.js';
 import type { RecordKind } from './RecordKind.js';
 
@@ -53,7 +53,7 @@ export interface RecordServiceArgs {
   store: RegistryStore;
   model: ModelQueries;
   bodies: RequestBodyValidator;
-  shapes: ShaclValidator;
+  shapes: RecordValidator;
   documentLoader: DocumentLoader;
   /** Base of record IRIs, fixed for the store (FMAR_BASE_IRI). */
   baseIri: string;
