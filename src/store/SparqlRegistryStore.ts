@@ -1,6 +1,7 @@
-import { DataFactory, Parser, Writer, type Quad } from 'n3';
+import { DataFactory, Parser, type Quad } from 'n3';
 import { FMAR, XSD } from '../rdf/namespaces.js';
 import { exactPatch } from './exactPatch.js';
+import { graphBlocks } from './oxigraphText.js';
 import { GENESIS_HASH, writePatchRecord } from './rdfPatch.js';
 import type { QueryRequest, QueryRunner } from './QueryRunner.js';
 import { QuerySyntaxError, QueryTimeoutError } from './QueryReplica.js';
@@ -91,7 +92,7 @@ export class SparqlRegistryStore implements RegistryStore {
         ? `FILTER NOT EXISTS { GRAPH <${this.headGraph}> { <${this.headGraph}> <${FMAR}headSequence> ?any } }`
         : `GRAPH <${this.headGraph}> { <${this.headGraph}> <${FMAR}headSequence> ?s ; <${FMAR}headHash> ?h } FILTER (?s = ${head.sequence} && STR(?h) = "${head.hash}")`;
       const deleteHead = head.sequence === 0 ? '' : `GRAPH <${this.headGraph}> { <${this.headGraph}> <${FMAR}headSequence> ?s ; <${FMAR}headHash> ?h } `;
-      const update = `DELETE { ${deleteHead}${templates(removed)} } INSERT { ${templates([...added, ...newHead])} } WHERE { ${where} }`;
+      const update = `DELETE { ${deleteHead}${graphBlocks(removed)} } INSERT { ${graphBlocks([...added, ...newHead])} } WHERE { ${where} }`;
       await this.post(this.options.updateUrl, `update=${encodeURIComponent(update)}`, 'application/sparql-results+json, application/json;q=0.9, */*;q=0.1');
       // SPARQL 1.1 Update reports no counts: the journal graph of the claimed position says who won it.
       const claims = (await this.select(`SELECT ?h WHERE { GRAPH <${journalGraph.value}> { <${journalGraph.value}> <${FMAR}contentHash> ?h } }`)).results.bindings.map((b) => b.h.value);
@@ -161,18 +162,6 @@ export class SparqlRegistryStore implements RegistryStore {
 /** SPARQL for the HTTP endpoint goes straight to the remote server, with the endpoint's deadline. */
 export function remoteQueryRunner(store: SparqlRegistryStore): QueryRunner {
   return { query: (request, timeoutMs) => store.queryWithDeadline(request, timeoutMs), close: async () => undefined };
-}
-
-/** Quads as update templates, grouped by graph (no '.' between GRAPH blocks: Virtuoso refuses it). */
-function templates(quads: Quad[]): string {
-  const byGraph = new Map<string, string[]>();
-  const writer = new Writer({ format: 'N-Triples' });
-  for (const q of quads) {
-    const lines = byGraph.get(q.graph.value) ?? [];
-    lines.push(writer.quadToString(q.subject, q.predicate, q.object));
-    byGraph.set(q.graph.value, lines);
-  }
-  return [...byGraph].map(([g, lines]) => `GRAPH <${g}> { ${lines.join('')} }`).join(' ');
 }
 
 /** Virtuoso writes "typed-literal" (SPARQL 1.0 JSON); SPARQL 1.1 says "literal" with a datatype. */

@@ -13,8 +13,11 @@ export function patchToUpdate(record: Pick<PatchRecord, 'removed' | 'added'>): s
   return parts.length ? parts.join(' ;\n') : undefined;
 }
 
-/** N-Triples of quads grouped by graph, as SPARQL Update DATA blocks. */
-function graphBlocks(quads: Quad[]): string {
+/**
+ * Quads as `GRAPH <g> { ... }` blocks for SPARQL Update DATA sections and templates (no '.' between blocks:
+ * Virtuoso refuses it, and the grammar allows leaving it out).
+ */
+export function graphBlocks(quads: Quad[]): string {
   const byGraph = new Map<string, string[]>();
   const writer = new Writer({ format: 'N-Triples' });
   for (const q of quads) {
