@@ -44,6 +44,7 @@ test-conformance: $(NODE_MODULES)
 bench: $(NODE_MODULES)
 	$(TSX) bench/validationEngines.ts
 	$(TSX) bench/registryThroughput.ts
+	$(TSX) bench/queries.ts
 
 ## Mixed load on a real server for SOAK_SECONDS (default 300): throughput, 5xx (must be 0), RSS growth.
 soak: $(NODE_MODULES)

@@ -1,0 +1,135 @@
+/**
+ * Issue #5, benchmark 4 (and the bulk load it needs): a synthetic GB portfolio (bench/syntheticPortfolio.ts)
+ * loaded into raw Oxigraph, into the registry's journaled store, and into Virtuoso; then five registry
+ * queries timed through the registry's SPARQL path (worker replica), raw in-process Oxigraph, and Virtuoso
+ * over HTTP. N (default 20000) sets the asset count; FMAR_BENCH_VIRTUOSO=0 skips Virtuoso.
+ * Prints a table and writes bench/results/queries.json.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Parser } from 'n3';
+import oxigraph from 'oxigraph';
+import { projectRoot, sharedDir } from '../src/projectRoot.js';
+import { graphBlocks } from '../src/store/oxigraphText.js';
+import { OxigraphRegistryStore } from '../src/store/OxigraphRegistryStore.js';
+import { QueryReplica } from '../src/store/QueryReplica.js';
+import { SparqlHttpClient } from '../src/store/SparqlHttpClient.js';
+import { generatePortfolio, readPortfolioSources, type GeneratedAsset } from './syntheticPortfolio.js';
+
+const N = Number(process.env.N ?? 20_000);
+const CHUNK = 1000;
+const RUNS = 5;
+const root = projectRoot();
+const base = 'http://bench.fmar.test/';
+const sources = await readPortfolioSources(sharedDir(), root);
+
+const chunks: string[] = [];
+const assets: GeneratedAsset[] = [];
+let current = '';
+let inChunk = 0;
+for (const item of generatePortfolio(sources, base, N)) {
+  current += item.nquads;
+  if ('id' in item) {
+    assets.push({ ...item, nquads: '' });
+    if (++inChunk === CHUNK) {
+      chunks.push(current);
+      current = '';
+      inChunk = 0;
+    }
+  }
+}
+if (current) chunks.push(current);
+const quads = chunks.reduce((n, c) => n + c.split('\n').length - 1, 0);
+
+const time = (f: () => void) => {
+  const t = performance.now();
+  f();
+  return performance.now() - t;
+};
+
+// Load: raw Oxigraph vs the registry's journaled store (same quads; journal fsync per transaction of 1000 assets).
+const raw = new oxigraph.Store();
+const rawLoadMs = chunks.reduce((ms, c) => ms + time(() => raw.load(c, { format: 'application/n-quads' })), 0);
+const dir = await mkdtemp(join(tmpdir(), 'fmar-bench-q-'));
+const store = await OxigraphRegistryStore.open({ dataDir: dir, snapshotEvery: 0 });
+let storeLoadMs = 0;
+for (const c of chunks) {
+  const t = performance.now();
+  await store.commit({ add: new Parser({ format: 'N-Quads' }).parse(c) });
+  storeLoadMs += performance.now() - t;
+}
+const replica = new QueryReplica(store);
+
+// Virtuoso on its own ports and folder, so its data is only this portfolio.
+let virtuoso: { client: SparqlHttpClient; url: string; loadMs: number } | undefined;
+if (process.env.FMAR_BENCH_VIRTUOSO !== '0') {
+  try {
+    const vdir = await mkdtemp(join(tmpdir(), 'fmar-bench-virtuoso-'));
+    execFileSync(join(root, '.ci/start-virtuoso'), [vdir, '8895', '1115'], { stdio: 'ignore' });
+    const client = new SparqlHttpClient();
+    const url = 'http://127.0.0.1:8895/sparql';
+    let loadMs = 0;
+    for (const c of chunks) {
+      const parsed = new Parser({ format: 'N-Quads' }).parse(c);
+      for (let i = 0; i < parsed.length; i += 400) {
+        const body = `update=${encodeURIComponent(`INSERT DATA { ${graphBlocks(parsed.slice(i, i + 400))} }`)}`;
+        const t = performance.now();
+        const res = await client.request('POST', url, { body, accept: 'application/sparql-results+json' });
+        loadMs += performance.now() - t;
+        if (res.status >= 300) throw new Error(`Virtuoso load: ${res.status} ${res.body.slice(0, 200)}`);
+      }
+    }
+    virtuoso = { client, url, loadMs };
+  } catch (error) {
+    console.warn(`Virtuoso skipped: ${(error as Error).message}`);
+  }
+}
+
+const fsp = assets[0].fsp;
+const mpan = assets.find((a) => a.importMPAN)!.importMPAN!;
+const one = assets[Math.floor(assets.length / 2)].iri;
+const P = 'PREFIX fmar: <https://w3id.org/fmar/ontology#> PREFIX prov: <http://www.w3.org/ns/prov#> ';
+const queries: [string, string][] = [
+  ['assets of one FSP', `${P}SELECT ?a WHERE { GRAPH ?a { ?a fmar:responsibleFSP <${fsp}> } }`],
+  ['capacity by category and GSP group', `${P}SELECT ?c ?g (COUNT(?a) AS ?n) (SUM(?kw) AS ?kW) WHERE { GRAPH ?a { ?a fmar:assetCategory ?c ; fmar:gspGroup ?g ; fmar:ratedCapacity ?kw } } GROUP BY ?c ?g`],
+  ['assets by MPAN', `${P}SELECT ?a WHERE { GRAPH ?p { ?a fmar:importMPAN "${mpan}" } }`],
+  // Market units arrive with issue #8; until then the grouping query is the FSP portfolio summary.
+  ['FSP portfolios (units stand-in)', `${P}SELECT ?fsp ?name (COUNT(?a) AS ?n) (SUM(?kw) AS ?kW) WHERE { GRAPH ?a { ?a fmar:responsibleFSP ?fsp ; fmar:ratedCapacity ?kw } GRAPH ?fsp { ?fsp fmar:organisationLegalName ?name } } GROUP BY ?fsp ?name`],
+  ['history of one asset', `${P}SELECT ?act ?v ?uc ?t WHERE { GRAPH ?act { ?act prov:generated ?v ; fmar:useCase ?uc ; prov:startedAtTime ?t . ?v prov:specializationOf <${one}> } }`],
+];
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+async function timeRuns(run: () => Promise<unknown> | unknown): Promise<number> {
+  await run();
+  const ms: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const t = performance.now();
+    await run();
+    ms.push(performance.now() - t);
+  }
+  return median(ms);
+}
+
+const rows = [];
+for (const [name, sparql] of queries) {
+  const rawMs = await timeRuns(() => raw.query(sparql, { results_format: 'application/sparql-results+json', use_default_graph_as_union: true }));
+  const registryMs = await timeRuns(() => replica.query({ sparql, resultsFormat: 'application/sparql-results+json' }, 60_000));
+  const virtuosoMs = virtuoso ? await timeRuns(() => virtuoso!.client.request('POST', virtuoso!.url, { body: `query=${encodeURIComponent(sparql)}`, accept: 'application/sparql-results+json' })) : undefined;
+  rows.push({ name, rawMs, registryMs, virtuosoMs, registryVsRaw: registryMs / rawMs, registryVsVirtuoso: virtuosoMs ? registryMs / virtuosoMs : undefined });
+}
+
+console.log(`FMAR queries: ${N} synthetic assets (${quads} quads), median of ${RUNS} runs, node ${process.version}`);
+console.log(`load: raw Oxigraph ${(quads / (rawLoadMs / 1000)).toFixed(0)} quads/s; registry store (journaled, no validation) ${(quads / (storeLoadMs / 1000)).toFixed(0)} quads/s (${(rawLoadMs / storeLoadMs).toFixed(2)} of raw)${virtuoso ? `; Virtuoso over HTTP ${(quads / (virtuoso.loadMs / 1000)).toFixed(0)} quads/s` : ''}`);
+console.log('query'.padEnd(36), 'raw ms'.padStart(9), 'registry'.padStart(9), 'Virtuoso'.padStart(9), 'reg/raw'.padStart(8), 'reg/Virt'.padStart(9));
+for (const r of rows) {
+  console.log(r.name.padEnd(36), r.rawMs.toFixed(2).padStart(9), r.registryMs.toFixed(2).padStart(9), (r.virtuosoMs?.toFixed(2) ?? '-').padStart(9), r.registryVsRaw.toFixed(2).padStart(8), (r.registryVsVirtuoso?.toFixed(2) ?? '-').padStart(9));
+}
+await mkdir(join(root, 'bench/results'), { recursive: true });
+await writeFile(join(root, 'bench/results/queries.json'), `${JSON.stringify({ date: new Date().toISOString(), N, quads, rawLoadMs, storeLoadMs, virtuosoLoadMs: virtuoso?.loadMs, rows }, null, 2)}\n`);
+await replica.close();
+await store.close();
+virtuoso?.client.close();
+await rm(dir, { recursive: true, force: true });
+if (virtuoso) execFileSync('pkill', ['-f', 'fmar-bench-virtuoso'], { stdio: 'ignore' });
