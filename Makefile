@@ -40,11 +40,13 @@ test-unit: $(NODE_MODULES)
 test-conformance: $(NODE_MODULES)
 	npx mocha 'test/conformance/**/*.test.ts'
 
-## Benchmarks print tables and write JSON under bench/results/ (not run in CI).
+## Benchmarks print tables and write JSON under bench/results/ (not run in CI); about 5 minutes at the
+## default sizes. Larger: N=100000 (queries), SIZES=10000,100000,250000 (memory and restart).
 bench: $(NODE_MODULES)
 	$(TSX) bench/validationEngines.ts
 	$(TSX) bench/registryThroughput.ts
 	$(TSX) bench/queries.ts
+	SIZES=$${SIZES:-10000,50000} $(TSX) bench/memoryAndRestart.ts
 
 ## Mixed load on a real server for SOAK_SECONDS (default 300): throughput, 5xx (must be 0), RSS growth.
 soak: $(NODE_MODULES)

@@ -1,7 +1,7 @@
 /**
  * Issue #5, benchmarks 5 and 6: RSS per asset of the registry's store next to raw Oxigraph holding the same
  * quads, at several sizes, each measured in a fresh child process; and the restart time (snapshot + journal
- * replay) at the largest size. SIZES (default 10000,50000,100000) sets the sizes; 250000 by flag.
+ * replay) at the largest size. SIZES (default 10000,50000) sets the sizes, e.g. SIZES=10000,100000,250000.
  * Prints a table and writes bench/results/memory-restart.json.
  */
 import { execFileSync } from 'node:child_process';
@@ -71,7 +71,7 @@ if (mode === 'restart') {
   process.exit(0);
 }
 
-const sizes = (process.env.SIZES ?? '10000,50000,100000').split(',').map(Number);
+const sizes = (process.env.SIZES ?? '10000,50000').split(',').map(Number);
 const self = fileURLToPath(import.meta.url);
 const child = (...args: string[]) => JSON.parse(execFileSync(process.execPath, ['--expose-gc', '--max-old-space-size=8192', '--import', 'tsx', self, ...args], { encoding: 'utf8', maxBuffer: 1 << 20, stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').pop()!) as Record<string, number>;
 const rows = [];
