@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import oxigraph from 'oxigraph';
 import { graphNames, graphNQuads, patchToUpdate } from '../store/oxigraphText.js';
+import { checkSnapshot, listSnapshots } from '../store/Snapshots.js';
 import { GENESIS_HASH, scanJournal, type ParsedRecord } from '../store/rdfPatch.js';
 
 /**
@@ -21,7 +22,6 @@ export interface AuditReport {
 }
 
 export const JOURNAL_FILE = 'journal.rdfp';
-const SNAPSHOT = /^snapshot-(\d{12})\.nq$/;
 
 /** Checks the hash chain of already-scanned records; the first break names the altered transaction. */
 export function checkChain(records: ParsedRecord[], from = { sequence: 0, hash: GENESIS_HASH }): { head: { sequence: number; hash: string }; firstAltered?: AuditReport['firstAltered'] } {
@@ -59,33 +59,26 @@ export async function verifyAudit(dataDir: string, options: { checkSnapshots?: b
  * replay up to their position alone would be wrong.)
  */
 async function verifySnapshots(dataDir: string, records: ParsedRecord[]): Promise<AuditReport['snapshots']> {
-  const files = (await readdir(dataDir)).filter((f) => SNAPSHOT.test(f)).sort();
+  const files = await listSnapshots(dataDir);
   const results: AuditReport['snapshots'] = [];
   if (!files.length) return results;
   const expected = stateHash(replay(new oxigraph.Store(), records));
   for (const file of files) {
-    const text = await readFile(join(dataDir, file), 'utf8');
-    const header = /^# fmar-snapshot sequence=(\d+) hash=([0-9a-f]{64}) offset=(\d+)\n/.exec(text);
-    const footer = /# end quads=(\d+) sha256=([0-9a-f]{64})\n$/.exec(text);
-    const sequence = Number(header?.[1] ?? SNAPSHOT.exec(file)![1]);
-    if (!header || !footer) {
-      results.push({ file, sequence, ok: false, reason: 'incomplete: no header or end line' });
-      continue;
-    }
-    const body = text.slice(header[0].length, footer.index);
-    if (createHash('sha256').update(body).digest('hex') !== footer[2]) {
-      results.push({ file, sequence, ok: false, reason: 'its content does not match its own checksum' });
+    const { snapshot, problem } = await checkSnapshot(dataDir, file);
+    const sequence = snapshot?.position.sequence ?? Number(/(\d{12})/.exec(file)![1]);
+    if (!snapshot) {
+      results.push({ file, sequence, ok: false, reason: problem });
       continue;
     }
     const record = records[sequence - 1];
-    if (sequence > 0 && (!record || record.hash !== header[2])) {
+    if (sequence > 0 && (!record || record.hash !== snapshot.position.hash)) {
       results.push({ file, sequence, ok: false, reason: `it names a hash for transaction ${sequence} that the journal does not have` });
       continue;
     }
     const recovered = new oxigraph.Store();
-    if (body) recovered.load(body, { format: 'application/n-quads', lenient: true });
+    for await (const chunk of snapshot.chunks()) recovered.load(chunk, { format: 'application/n-quads', lenient: true });
     const ok = stateHash(replay(recovered, records.slice(sequence))) === expected;
-    results.push({ file, sequence, ok, ...(ok ? {} : { reason: `recovering from it would not give the state the journal gives` }) });
+    results.push({ file, sequence, ok, ...(ok ? {} : { reason: 'recovering from it would not give the state the journal gives' }) });
   }
   return results;
 }

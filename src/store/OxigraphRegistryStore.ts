@@ -74,7 +74,7 @@ export class OxigraphRegistryStore implements RegistryStore {
     this.sequence = 0;
     this.hash = GENESIS_HASH;
     if (snapshot) {
-      if (snapshot.nquads) this.store.load(snapshot.nquads, { format: NQUADS, lenient: true });
+      for await (const chunk of snapshot.chunks()) this.store.load(chunk, { format: NQUADS, lenient: true });
       ({ sequence: this.sequence, hash: this.hash, offset } = snapshot.position);
     }
     const journalPath = join(dataDir, JOURNAL);

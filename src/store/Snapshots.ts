@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { open, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { sha256 } from './rdfPatch.js';
 
 /**
  * Snapshot files: N-Quads of the whole store plus the journal position they start from.
@@ -68,27 +68,83 @@ function countLines(text: string): number {
 
 export interface LoadedSnapshot {
   position: SnapshotPosition;
-  nquads: string;
   file: string;
+  /** The N-Quads body in chunks of whole lines (a large snapshot does not fit in one JavaScript string). */
+  chunks(): AsyncIterable<string>;
 }
 
-/** The newest snapshot whose end line checks out; damaged ones are reported and skipped. */
+interface SnapshotFrame {
+  position: SnapshotPosition;
+  bodyStart: number;
+  bodyEnd: number;
+  quads: number;
+  sha256: string;
+}
+
+/** Reads a snapshot's first and last lines without reading the body. */
+async function readFrame(path: string): Promise<SnapshotFrame | undefined> {
+  const handle = await open(path, 'r');
+  try {
+    const { size } = await handle.stat();
+    const head = Buffer.alloc(Math.min(size, 300));
+    await handle.read(head, 0, head.length, 0);
+    const tailLength = Math.min(size, 200);
+    const tail = Buffer.alloc(tailLength);
+    await handle.read(tail, 0, tailLength, size - tailLength);
+    const header = /^# fmar-snapshot sequence=(\d+) hash=([0-9a-f]{64}) offset=(\d+)\n/.exec(head.toString('utf8'));
+    const tailText = tail.toString('utf8');
+    const footer = /(?:^|\n)(# end quads=(\d+) sha256=([0-9a-f]{64})\n)$/.exec(tailText);
+    if (!header || !footer) return undefined;
+    return {
+      position: { sequence: Number(header[1]), hash: header[2], offset: Number(header[3]) },
+      bodyStart: Buffer.byteLength(header[0]),
+      bodyEnd: size - Buffer.byteLength(footer[1]),
+      quads: Number(footer[2]),
+      sha256: footer[3],
+    };
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The body in chunks that end at line ends. */
+async function* bodyChunks(path: string, frame: SnapshotFrame): AsyncIterable<string> {
+  if (frame.bodyEnd <= frame.bodyStart) return;
+  let carry = '';
+  for await (const piece of createReadStream(path, { start: frame.bodyStart, end: frame.bodyEnd - 1, encoding: 'utf8', highWaterMark: 8 << 20 })) {
+    const text = carry + (piece as string);
+    const cut = text.lastIndexOf('\n') + 1;
+    carry = text.slice(cut);
+    if (cut) yield text.slice(0, cut);
+  }
+  if (carry) yield carry;
+}
+
+/** Checks one snapshot file (end line, line count, checksum), reading it in chunks. */
+export async function checkSnapshot(dir: string, file: string): Promise<{ snapshot?: LoadedSnapshot; problem?: string }> {
+  const path = join(dir, file);
+  const frame = await readFrame(path);
+  if (!frame) return { problem: 'incomplete or damaged (no header or end line)' };
+  const digest = createHash('sha256');
+  let lines = 0;
+  for await (const chunk of bodyChunks(path, frame)) {
+    digest.update(chunk);
+    lines += countLines(chunk);
+  }
+  if (digest.digest('hex') !== frame.sha256 || lines !== frame.quads) return { problem: 'its content does not match its own checksum' };
+  return { snapshot: { position: frame.position, file, chunks: () => bodyChunks(path, frame) } };
+}
+
+export async function listSnapshots(dir: string): Promise<string[]> {
+  return (await readdir(dir)).filter((f) => NAME.test(f)).sort();
+}
+
+/** The newest snapshot that checks out; damaged ones are reported and skipped. */
 export async function latestSnapshot(dir: string, warn: (message: string) => void): Promise<LoadedSnapshot | undefined> {
-  const files = (await readdir(dir)).filter((f) => NAME.test(f)).sort().reverse();
-  for (const file of files) {
-    const text = await readFile(join(dir, file), 'utf8');
-    const header = /^# fmar-snapshot sequence=(\d+) hash=([0-9a-f]{64}) offset=(\d+)\n/.exec(text);
-    const footer = /# end quads=(\d+) sha256=([0-9a-f]{64})\n$/.exec(text);
-    if (!header || !footer) {
-      warn(`snapshot ${file} is incomplete or damaged; trying an older one`);
-      continue;
-    }
-    const nquads = text.slice(header[0].length, footer.index);
-    if (sha256(nquads) !== footer[2] || countLines(nquads) !== Number(footer[1])) {
-      warn(`snapshot ${file} does not match its checksum; trying an older one`);
-      continue;
-    }
-    return { position: { sequence: Number(header[1]), hash: header[2], offset: Number(header[3]) }, nquads, file };
+  for (const file of (await listSnapshots(dir)).reverse()) {
+    const { snapshot, problem } = await checkSnapshot(dir, file);
+    if (snapshot) return snapshot;
+    warn(`snapshot ${file} is ${problem === 'its content does not match its own checksum' ? 'not matching its checksum' : 'incomplete or damaged'}; trying an older one`);
   }
   return undefined;
 }
