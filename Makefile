@@ -47,6 +47,7 @@ bench: $(NODE_MODULES)
 	$(TSX) bench/registryThroughput.ts
 	$(TSX) bench/queries.ts
 	SIZES=$${SIZES:-10000,50000} $(TSX) bench/memoryAndRestart.ts
+	$(TSX) bench/restUnderHeavyQuery.ts
 
 ## Mixed load on a real server for SOAK_SECONDS (default 300): throughput, 5xx (must be 0), RSS growth.
 soak: $(NODE_MODULES)
