@@ -8,6 +8,8 @@ import type { DocumentLoader } from '../rdf/documentLoader.js';
 import { jsonLdToQuads } from '../rdf/jsonLdToQuads.js';
 import { FMAR, FMAR_CONTEXT_URL, PROV, RDF, XSD } from '../rdf/namespaces.js';
 import type { RegistryStore } from '../store/RegistryStore.js';
+import { selectBindings } from '../store/selectBindings.js';
+import { isHttpIri } from '../rdf/iri.js';
 import type { RequestBodyValidator } from '../validation/RequestBodyValidator.js';
 import type { RecordValidator } from '../validation/ShaclWorkerPool.js';
 import { InvalidRecordError, RecordNotFoundError, VersionConflictError, VersionRequiredError, type InvalidRecordResult } from './errors.js';
@@ -70,9 +72,14 @@ export interface RecordServiceArgs {
 export class RecordService {
   private readonly locks = new Map<string, Promise<unknown>>();
   private readonly today: () => string;
+  /** Property IRI -> what the write and read paths need of it, looked up once rather than per quad. */
+  private readonly properties: Map<string, PropertyInfo>;
+  private readonly decimalProperties: Set<string>;
 
   constructor(private readonly args: RecordServiceArgs) {
     this.today = args.today ?? (() => new Date().toISOString().slice(0, 10));
+    this.properties = new Map(args.model.model.properties.map((p) => [p.iri, p]));
+    this.decimalProperties = new Set(args.model.model.properties.filter((p) => p.range === `${XSD}decimal`).map((p) => p.iri));
   }
 
   recordIri(kind: RecordKind, id: string): string {
@@ -148,8 +155,7 @@ export class RecordService {
     // Only this registry's records (a shared or federated store may hold others).
     const own = `FILTER (STRSTARTS(STR(?s), ${JSON.stringify(`${this.args.baseIri}${kind.path}/`)}))`;
     const sparql = `SELECT ?s ?id WHERE { GRAPH ?s { ?s a <${kind.classIri}> ; <${idProperty.iri}> ?id . ${patterns.join(' ')} } ${own} ${after} } ORDER BY ?id LIMIT ${query.limit + 1}`;
-    const json = JSON.parse(await this.args.store.query(sparql, { resultsFormat: 'application/sparql-results+json' })) as { results: { bindings: { s: { value: string }; id: { value: string } }[] } };
-    const rows = json.results.bindings;
+    const rows = await selectBindings(this.args.store, sparql);
     const page = rows.slice(0, query.limit);
     const items = await Promise.all(page.map((row) => this.get(kind, row.s.value.slice(`${this.args.baseIri}${kind.path}/`.length))));
     return { items, last: page.at(-1)?.id.value, more: rows.length > query.limit };
@@ -157,8 +163,8 @@ export class RecordService {
 
   async count(kind: RecordKind): Promise<number> {
     const own = `FILTER (STRSTARTS(STR(?s), ${JSON.stringify(`${this.args.baseIri}${kind.path}/`)}))`;
-    const json = JSON.parse(await this.args.store.query(`SELECT (COUNT(?s) AS ?n) WHERE { GRAPH ?s { ?s a <${kind.classIri}> } ${own} }`, { resultsFormat: 'application/sparql-results+json' })) as { results: { bindings: { n: { value: string } }[] } };
-    return Number(json.results.bindings[0]?.n.value ?? 0);
+    const rows = await selectBindings(this.args.store, `SELECT (COUNT(?s) AS ?n) WHERE { GRAPH ?s { ?s a <${kind.classIri}> } ${own} }`);
+    return Number(rows[0]?.n.value ?? 0);
   }
 
   /**
@@ -176,7 +182,7 @@ export class RecordService {
     if (p.referencesClass) {
       const target = this.args.model.classOf(p.referencesClass);
       const iri = /^https?:\/\//.test(value) ? value : `${this.args.baseIri}${target.recordPath}/${value}`;
-      if (!/^https?:\/\/[^\s<>"{}|\\^`]+$/.test(iri)) throw refuse('give a record ID or IRI');
+      if (!isHttpIri(iri)) throw refuse('give a record ID or IRI');
       return `?s <${p.iri}> <${iri}> .`;
     }
     if (value.length > 256 || /[\u0000-\u001f]/.test(value)) throw refuse('give a value of at most 256 printable characters');
@@ -197,9 +203,8 @@ export class RecordService {
     const sparql = `SELECT ?activity ?useCase ?started ?agent ?v ?version ?hash WHERE { GRAPH ?activity {
       ?activity <${PROV}generated> ?v ; <${FMAR}useCase> ?useCase ; <${PROV}startedAtTime> ?started ; <${PROV}wasAssociatedWith> ?agent ; <${FMAR}contentHash> ?hash .
       ?v <${PROV}specializationOf> <${current.iri}> ; <${FMAR}recordVersion> ?version } } ORDER BY ?version ?agent`;
-    const json = JSON.parse(await this.args.store.query(sparql, { resultsFormat: 'application/sparql-results+json' })) as { results: { bindings: Record<string, { value: string }>[] } };
     const entries = new Map<string, HistoryEntry>();
-    for (const b of json.results.bindings) {
+    for (const b of await selectBindings(this.args.store, sparql)) {
       const entry = entries.get(b.activity.value) ?? { version: Number(b.version.value), versionIri: b.v.value, activity: b.activity.value, useCase: b.useCase.value, startedAt: b.started.value, agents: [], contentHash: b.hash.value };
       entry.agents.push(b.agent.value);
       entries.set(b.activity.value, entry);
@@ -218,13 +223,6 @@ export class RecordService {
       return quad(q.subject, q.predicate, DataFactory.literal(o.value, namedNode(`${XSD}decimal`)), q.graph);
     });
   }
-
-  private get decimalProperties(): Set<string> {
-    this.decimals ??= new Set(this.args.model.model.properties.filter((p) => p.range === `${XSD}decimal`).map((p) => p.iri));
-    return this.decimals;
-  }
-
-  private decimals: Set<string> | undefined;
 
   private async exclusive<T>(key: string, work: () => Promise<T>): Promise<T> {
     const previous = this.locks.get(key) ?? Promise.resolve();
@@ -250,7 +248,7 @@ export class RecordService {
   private systemValues(quads: Quad[]): Record<string, string[]> {
     const values: Record<string, string[]> = {};
     for (const q of quads) {
-      const p = this.args.model.model.properties.find((k) => k.iri === q.predicate.value);
+      const p = this.properties.get(q.predicate.value);
       if (p) (values[p.jsonName] ??= []).push(q.object.value);
     }
     return values;
@@ -307,8 +305,7 @@ export class RecordService {
 
   /** Puts each quad in the graph of its sensitivity (fmarann:sensitivity of its property). */
   private splitByPart(iri: string, quads: Quad[]): Quad[] {
-    const sensitivity = new Map(this.args.model.model.properties.map((p) => [p.iri, p.sensitivity]));
-    return quads.map((q) => quad(q.subject, q.predicate, q.object, namedNode(partGraph(iri, sensitivity.get(q.predicate.value) ?? 'PUBLIC'))));
+    return quads.map((q) => quad(q.subject, q.predicate, q.object, namedNode(partGraph(iri, this.properties.get(q.predicate.value)?.sensitivity ?? 'PUBLIC'))));
   }
 }
 

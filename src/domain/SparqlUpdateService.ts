@@ -4,6 +4,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { contentHash } from '../provenance/activityQuads.js';
 import { DCTERMS, FMAR, PROV, RDF, XSD } from '../rdf/namespaces.js';
 import type { RegistryStore } from '../store/RegistryStore.js';
+import { selectBindings, type BindingTerm } from '../store/selectBindings.js';
 import type { Actor } from './RecordService.js';
 
 const { namedNode, literal, quad } = DataFactory;
@@ -30,14 +31,7 @@ export interface UpdateSummary {
   activities: string[];
 }
 
-interface SparqlJsonTerm {
-  type: string;
-  value: string;
-  datatype?: string;
-  'xml:lang'?: string;
-}
-
-type Binding = Record<string, SparqlJsonTerm>;
+type Binding = Record<string, BindingTerm>;
 
 export class SparqlUpdateService {
   private readonly parser = new sparqljs.Parser();
@@ -123,8 +117,7 @@ export class SparqlUpdateService {
   }
 
   private async allGraphs(): Promise<string[]> {
-    const json = JSON.parse(await this.args.store.query('SELECT DISTINCT ?g WHERE { GRAPH ?g { } }', { resultsFormat: 'application/sparql-results+json' })) as { results: { bindings: Binding[] } };
-    return json.results.bindings.map((b) => b.g.value);
+    return (await selectBindings(this.args.store, 'SELECT DISTINCT ?g WHERE { GRAPH ?g { } }')).map((b) => b.g.value);
   }
 
   private async graphQuads(graphs: string[]): Promise<Quad[]> {
@@ -133,8 +126,7 @@ export class SparqlUpdateService {
 
   private async solutions(where: sparqljs.Pattern[], prefixes: Record<string, string>, defaultGraphs?: string[], namedGraphs?: string[]): Promise<Binding[]> {
     const select = this.generator.stringify({ type: 'query', queryType: 'SELECT', variables: [new sparqljs.Wildcard()], where, prefixes } as sparqljs.SelectQuery);
-    const json = JSON.parse(await this.args.store.query(select, { resultsFormat: 'application/sparql-results+json', defaultGraphs, namedGraphs })) as { results: { bindings: Binding[] } };
-    return json.results.bindings;
+    return selectBindings(this.args.store, select, { defaultGraphs, namedGraphs });
   }
 
   /** Instantiates templates with one solution; a triple with an unbound variable is skipped (SPARQL 1.1 Update §3.1.3). */

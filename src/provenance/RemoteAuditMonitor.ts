@@ -1,5 +1,6 @@
 import { FMAR } from '../rdf/namespaces.js';
 import { GENESIS_HASH, scanJournal } from '../store/rdfPatch.js';
+import { selectBindings } from '../store/selectBindings.js';
 import type { SparqlRegistryStore } from '../store/SparqlRegistryStore.js';
 import type { AuditReport } from './auditVerification.js';
 import { checkChain } from './auditVerification.js';
@@ -19,8 +20,8 @@ export class RemoteAuditMonitor implements AuditVerifier {
     while (!this.altered) {
       const from = this.head.sequence + 1;
       const graphs = Array.from({ length: 50 }, (_, i) => `<${this.baseIri}.well-known/fmar/journal/${from + i}>`);
-      const json = JSON.parse(await this.store.query(`SELECT ?g ?p WHERE { VALUES ?g { ${graphs.join(' ')} } GRAPH ?g { ?g <${FMAR}patch> ?p } }`, { resultsFormat: 'application/sparql-results+json' })) as { results: { bindings: { g: { value: string }; p: { value: string } }[] } };
-      const texts = json.results.bindings.map((b) => ({ n: Number(b.g.value.split('/').pop()), text: b.p.value })).sort((a, b) => a.n - b.n);
+      const rows = await selectBindings(this.store, `SELECT ?g ?p WHERE { VALUES ?g { ${graphs.join(' ')} } GRAPH ?g { ?g <${FMAR}patch> ?p } }`);
+      const texts = rows.map((b) => ({ n: Number(b.g.value.split('/').pop()), text: b.p.value })).sort((a, b) => a.n - b.n);
       const contiguous = texts.filter((t, i) => t.n === from + i);
       if (!contiguous.length) break;
       const scan = scanJournal(Buffer.from(contiguous.map((t) => t.text).join('')));

@@ -2,7 +2,7 @@ import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DataFactory, Parser, type Quad } from 'n3';
 import oxigraph from 'oxigraph';
-import { patchAgainst, quadKey } from './exactPatch.js';
+import { patchAgainst, quadKey, touchedGraphs } from './exactPatch.js';
 import { Journal, type JournalFaults } from './Journal.js';
 import { graphNames, graphNQuads, patchToUpdate } from './oxigraphText.js';
 import { GENESIS_HASH, parseJournal, writePatchRecord, CorruptJournalError, type PatchRecord } from './rdfPatch.js';
@@ -141,9 +141,8 @@ export class OxigraphRegistryStore implements RegistryStore {
 
   /** The exact change: removals that exist, additions that do not, in one record. */
   private toPatch(transaction: StoreTransaction): PatchRecord {
-    const graphs = new Set<string>([...(transaction.replaceGraphs ?? []), ...transaction.add.map((q) => q.graph.value), ...(transaction.remove ?? []).map((q) => q.graph.value)]);
     const current = new Map<string, Map<string, Quad>>();
-    for (const graph of graphs) current.set(graph, new Map(this.readGraphSync(graph).map((q) => [quadKey(q), q])));
+    for (const graph of touchedGraphs(transaction)) current.set(graph, new Map(this.readGraphSync(graph).map((q) => [quadKey(q), q])));
     return { sequence: this.sequence + 1, previousHash: this.hash, time: new Date().toISOString(), ...patchAgainst(transaction, current) };
   }
 

@@ -9,10 +9,14 @@ export function quadKey(q: Quad): string {
   return new Writer({ format: 'N-Quads' }).quadToString(q.subject, q.predicate, q.object, q.graph);
 }
 
+/** The graphs a transaction touches: the ones it replaces and the ones its quads belong to. */
+export function touchedGraphs(transaction: StoreTransaction): Set<string> {
+  return new Set<string>([...(transaction.replaceGraphs ?? []), ...transaction.add.map((q) => q.graph.value), ...(transaction.remove ?? []).map((q) => q.graph.value)]);
+}
+
 export async function exactPatch(transaction: StoreTransaction, readGraph: (graph: string) => Quad[] | Promise<Quad[]>): Promise<{ removed: Quad[]; added: Quad[] }> {
-  const graphs = new Set<string>([...(transaction.replaceGraphs ?? []), ...transaction.add.map((q) => q.graph.value), ...(transaction.remove ?? []).map((q) => q.graph.value)]);
   const current = new Map<string, Map<string, Quad>>();
-  for (const graph of graphs) current.set(graph, new Map((await readGraph(graph)).map((q) => [quadKey(q), q])));
+  for (const graph of touchedGraphs(transaction)) current.set(graph, new Map((await readGraph(graph)).map((q) => [quadKey(q), q])));
   return patchAgainst(transaction, current);
 }
 

@@ -1,5 +1,6 @@
 import express, { type Request, type Response } from 'express';
 import type { RecordKind } from '../../domain/RecordKind.js';
+import { isHttpIri } from '../../rdf/iri.js';
 import type { Actor, RecordService, RecordState } from '../../domain/RecordService.js';
 import { BadRequestHttpError, UnsupportedMediaTypeHttpError } from '../HttpError.js';
 import { RECORD_MEDIA_TYPES, etagFor, negotiate, versionsInIfMatch, type RecordMediaType } from '../negotiate.js';
@@ -91,7 +92,7 @@ function actor(req: Request, args: RecordRoutesArgs): Actor {
     return { agentIri: args.adminAgent };
   }
   const iri = /^https?:\/\//.test(header) ? header : `${args.baseIri}organisations/${header}`;
-  if (!/^https?:\/\/[^\s<>"{}|\\^`]+$/.test(iri)) throw new BadRequestHttpError('FMAR-On-Behalf-Of must be an organisation ID or IRI');
+  if (!isHttpIri(iri)) throw new BadRequestHttpError('FMAR-On-Behalf-Of must be an organisation ID or IRI');
   return { agentIri: args.adminAgent, onBehalfOf: iri };
 }
 
