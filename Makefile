@@ -4,7 +4,7 @@ NODE_MODULES := node_modules/.package-lock.json
 TSX := node --import tsx
 FMAR := $(TSX) src/cli/fmar.ts
 
-.PHONY: setup build generate check-generated lint test test-remote test-unit test-conformance bench soak run validate-examples clean
+.PHONY: setup build generate check-generated lint test test-remote test-unit test-conformance bench soak run run-cluster validate-examples clean
 
 $(NODE_MODULES): package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -59,6 +59,10 @@ validate-examples: $(NODE_MODULES)
 ## Starts the registry on http://localhost:$${PORT:-8080} with its store in ./var and the sample dataset.
 run: build
 	FMAR_SAMPLE_DATA=$${FMAR_SAMPLE_DATA:-true} node dist/src/cli/fmar.js serve
+
+## Scale-out demo: Virtuoso on loopback and two API nodes sharing it on :8081 and :8082 (docs/scale-out.md).
+run-cluster: build
+	scripts/run-cluster
 
 clean:
 	rm -rf dist

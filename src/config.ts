@@ -33,8 +33,8 @@ export interface RegistryConfig {
   validationWorkers: number;
   /** FMAR_STORE: `embedded` (Oxigraph in this process, the default) or `sparql` (a remote SPARQL 1.1 server). */
   store: 'embedded' | 'sparql';
-  /** FMAR_SPARQL_QUERY_URL, FMAR_SPARQL_UPDATE_URL, FMAR_GSP_URL (+ FMAR_GSP_GRAPH_PARAM, FMAR_SPARQL_USER, FMAR_SPARQL_PASSWORD) for `sparql`. */
-  sparql?: { queryUrl: string; updateUrl: string; gspUrl: string; gspGraphParameter: string; credentials?: { user: string; password: string } };
+  /** FMAR_SPARQL_QUERY_URL, FMAR_SPARQL_UPDATE_URL, FMAR_GSP_URL (+ FMAR_GSP_GRAPH_PARAM, FMAR_SPARQL_USER, FMAR_SPARQL_PASSWORD, FMAR_SPARQL_WRITE_LOCK auto/virtuoso/none, FMAR_SPARQL_LOCK_LEASE_MS) for `sparql`. */
+  sparql?: { queryUrl: string; updateUrl: string; gspUrl: string; gspGraphParameter: string; credentials?: { user: string; password: string }; writeLock: 'auto' | 'virtuoso' | 'none'; lockLeaseMs: number };
   /** LOG_LEVEL: pino level (info). */
   logLevel: string;
 }
@@ -76,6 +76,13 @@ function storeConfig(env: NodeJS.ProcessEnv): Pick<RegistryConfig, 'store' | 'sp
       gspUrl: env.FMAR_GSP_URL ?? queryUrl.replace(/\/sparql\/?$/, '/sparql-graph-crud'),
       gspGraphParameter: env.FMAR_GSP_GRAPH_PARAM ?? 'graph',
       credentials: env.FMAR_SPARQL_USER ? { user: env.FMAR_SPARQL_USER, password: env.FMAR_SPARQL_PASSWORD ?? '' } : undefined,
+      writeLock: writeLockKind(env.FMAR_SPARQL_WRITE_LOCK ?? 'auto'),
+      lockLeaseMs: Number(env.FMAR_SPARQL_LOCK_LEASE_MS ?? 10_000),
     },
   };
+}
+
+function writeLockKind(value: string): 'auto' | 'virtuoso' | 'none' {
+  if (value === 'auto' || value === 'virtuoso' || value === 'none') return value;
+  throw new Error(`FMAR_SPARQL_WRITE_LOCK must be auto, virtuoso or none, got ${JSON.stringify(value)}`);
 }

@@ -16,6 +16,7 @@ export class RemoteStoreError extends Error {
 export interface HttpResult {
   status: number;
   body: string;
+  headers: http.IncomingHttpHeaders;
 }
 
 export class SparqlHttpClient {
@@ -36,7 +37,7 @@ export class SparqlHttpClient {
       const req = lib.request(target, { method, headers, agent: target.protocol === 'https:' ? this.agents.https : this.agents.http, timeout: options.timeoutMs, signal: options.signal }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers }));
         res.on('error', reject);
       });
       req.on('timeout', () => req.destroy(new RemoteStoreError(`no answer from ${target.host} within ${options.timeoutMs} ms`)));

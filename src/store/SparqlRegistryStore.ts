@@ -7,6 +7,7 @@ import type { QueryRequest, QueryRunner } from './QueryRunner.js';
 import { QuerySyntaxError, QueryTimeoutError } from './QueryReplica.js';
 import { StoreUnavailableError, type CommitReceipt, type QueryOptions, type RegistryStore, type StoreTransaction } from './RegistryStore.js';
 import { RemoteStoreError, SparqlHttpClient } from './SparqlHttpClient.js';
+import { NO_WRITE_LOCK, VirtuosoWriteLock, type WriteLock } from './VirtuosoWriteLock.js';
 
 /**
  * The remote backend: any SPARQL 1.1 server (Query, Update, Graph Store Protocol), so API nodes keep no state
@@ -17,11 +18,10 @@ import { RemoteStoreError, SparqlHttpClient } from './SparqlHttpClient.js';
  * carries the data change and the journal record (an RDF Patch literal in {base}.well-known/fmar/journal/{n}),
  * so data, head and record change together. Commits of one node are serialised in process.
  *
- * STATUS (issue #5, in progress): measured against Virtuoso 7.2, concurrent conditional updates from
- * different connections are NOT serialised: 20 concurrent claims of the same position all succeeded. So a
- * single API node is safe, but several nodes writing at once can fork the chain; after each commit the store
- * checks the claimed position and reports a fork (503) rather than hiding it. Multi-node writing needs a real
- * lock (e.g. a Virtuoso transaction via its SQL interface, or a lease) and is not done yet.
+ * Several nodes: Virtuoso 7.2 does NOT serialise concurrent conditional updates (20 concurrent claims of one
+ * position all succeeded), so on Virtuoso commits of all nodes also pass through a write lock on its atomic
+ * sequences (VirtuosoWriteLock). After each commit the store still checks who holds the claimed position and
+ * reports a fork (503) rather than hiding it.
  */
 export interface SparqlStoreOptions {
   queryUrl: string;
@@ -35,6 +35,14 @@ export interface SparqlStoreOptions {
   credentials?: { user: string; password: string };
   timeoutMs?: number;
   maxRetries?: number;
+  /**
+   * How commits of several API nodes are serialised: `virtuoso` (a ticket lock on Virtuoso's sequences),
+   * `none` (the server serialises updates itself: Fuseki/TDB2, Oxigraph server, GraphDB), or `auto`
+   * (default): `virtuoso` when the server says it is Virtuoso, else `none`.
+   */
+  writeLock?: 'auto' | 'virtuoso' | 'none';
+  /** Virtuoso lock: how long a silent holder keeps the lock before waiters take it for dead. */
+  lockLeaseMs?: number;
 }
 
 const { namedNode, literal, quad } = DataFactory;
@@ -43,6 +51,7 @@ export class SparqlRegistryStore implements RegistryStore {
   private readonly http: SparqlHttpClient;
   private readonly headGraph: string;
   private lastHead: CommitReceipt = { sequence: 0, hash: GENESIS_HASH };
+  private lock: WriteLock = NO_WRITE_LOCK;
 
   private constructor(private readonly options: Required<Omit<SparqlStoreOptions, 'credentials'>> & Pick<SparqlStoreOptions, 'credentials'>) {
     this.http = new SparqlHttpClient(options.credentials);
@@ -50,9 +59,23 @@ export class SparqlRegistryStore implements RegistryStore {
   }
 
   static async open(options: SparqlStoreOptions): Promise<SparqlRegistryStore> {
-    const store = new SparqlRegistryStore({ gspGraphParameter: 'graph', timeoutMs: 30_000, maxRetries: 20, ...options });
+    const store = new SparqlRegistryStore({ gspGraphParameter: 'graph', timeoutMs: 30_000, maxRetries: 20, writeLock: 'auto', lockLeaseMs: 10_000, ...options });
     store.lastHead = await store.readHead();
+    const lockKind = store.options.writeLock === 'auto' ? ((await store.serverName()).startsWith('Virtuoso') ? 'virtuoso' : 'none') : store.options.writeLock;
+    if (lockKind === 'virtuoso') {
+      store.lock = new VirtuosoWriteLock({ baseIri: options.baseIri, leaseMs: store.options.lockLeaseMs, selectValue: async (sparql) => Number((await store.select(sparql)).results.bindings[0].v.value) });
+    }
     return store;
+  }
+
+  /** Which write lock serialises this store's commits across nodes. */
+  get writeLockKind(): 'virtuoso' | 'none' {
+    return this.lock === NO_WRITE_LOCK ? 'none' : 'virtuoso';
+  }
+
+  private async serverName(): Promise<string> {
+    const res = await this.http.request('POST', this.options.queryUrl, { body: `query=${encodeURIComponent('ASK {}')}`, accept: 'application/sparql-results+json', timeoutMs: this.options.timeoutMs });
+    return String(res.headers.server ?? '');
   }
 
   head(): CommitReceipt {
@@ -68,9 +91,20 @@ export class SparqlRegistryStore implements RegistryStore {
   private writes: Promise<unknown> = Promise.resolve();
 
   commit(transaction: StoreTransaction): Promise<CommitReceipt> {
-    const next = this.writes.catch(() => undefined).then(() => this.commitNow(transaction));
+    const next = this.writes.catch(() => undefined).then(() => this.commitLocked(transaction));
     this.writes = next;
     return next;
+  }
+
+  private async commitLocked(transaction: StoreTransaction): Promise<CommitReceipt> {
+    const release = await this.lock.acquire().catch((e: Error) => {
+      throw new StoreUnavailableError(`could not take the remote store's write lock: ${e.message}`, e);
+    });
+    try {
+      return await this.commitNow(transaction);
+    } finally {
+      await release().catch(() => undefined);
+    }
   }
 
   private async commitNow(transaction: StoreTransaction): Promise<CommitReceipt> {
@@ -97,7 +131,7 @@ export class SparqlRegistryStore implements RegistryStore {
       // SPARQL 1.1 Update reports no counts: the journal graph of the claimed position says who won it.
       const claims = (await this.select(`SELECT ?h WHERE { GRAPH <${journalGraph.value}> { <${journalGraph.value}> <${FMAR}contentHash> ?h } }`)).results.bindings.map((b) => b.h.value);
       if (claims.length > 1 && claims.includes(hash)) {
-        throw new StoreUnavailableError(`journal position ${record.sequence} was claimed by ${claims.length} writers at once: the remote store does not serialise conditional updates (run one writing node)`);
+        throw new StoreUnavailableError(`journal position ${record.sequence} was claimed by ${claims.length} writers at once: the remote store does not serialise conditional updates (use FMAR_SPARQL_WRITE_LOCK=virtuoso on Virtuoso, or run one writing node)`);
       }
       if (claims.includes(hash)) {
         this.lastHead = { sequence: record.sequence, hash };

@@ -7,6 +7,7 @@ import { createApp } from '../../src/http/createApp.js';
 import { RemoteAuditMonitor } from '../../src/provenance/RemoteAuditMonitor.js';
 import { openRegistry } from '../../src/registry.js';
 import { SparqlRegistryStore } from '../../src/store/SparqlRegistryStore.js';
+import { VirtuosoWriteLock } from '../../src/store/VirtuosoWriteLock.js';
 import { ADMIN_TOKEN, exampleBody } from '../support/testRegistry.js';
 
 /**
@@ -61,5 +62,62 @@ const { namedNode, literal, quad } = DataFactory;
     } finally {
       await registry.close();
     }
+  });
+
+  it('two API nodes writing at once never fork the chain (Virtuoso write lock)', async () => {
+    const base = freshBase();
+    const open = () => SparqlRegistryStore.open({ queryUrl: queryUrl!, updateUrl: queryUrl!, gspUrl: gspUrl!, gspGraphParameter, baseIri: base });
+    const nodes = [await open(), await open()];
+    assert.deepEqual(nodes.map((n) => n.writeLockKind), ['virtuoso', 'virtuoso'], 'Virtuoso is detected from its Server header');
+    const g = (node: number, n: number) => namedNode(`${base}assets/${node}-${n}`);
+    const receipts = await Promise.all(nodes.flatMap((store, node) => Array.from({ length: 20 }, (_, n) => store.commit({ add: [quad(g(node, n), namedNode(`${base}p`), literal(`v${n}`), g(node, n))] }))));
+    assert.deepEqual(receipts.map((r) => r.sequence).sort((a, b) => a - b), Array.from({ length: 40 }, (_, i) => i + 1), 'forty commits, forty consecutive positions');
+    const status = await new RemoteAuditMonitor(nodes[0], base).verify();
+    assert.equal(status.ok, true, JSON.stringify(status));
+    assert.equal(status.verifiedHead.sequence, 40);
+    for (const n of nodes) await n.close();
+  });
+
+  it('without the lock, Virtuoso lets two nodes claim one position, and the store reports the fork instead of hiding it', async () => {
+    const base = freshBase();
+    const open = () => SparqlRegistryStore.open({ queryUrl: queryUrl!, updateUrl: queryUrl!, gspUrl: gspUrl!, gspGraphParameter, baseIri: base, writeLock: 'none' });
+    const nodes = [await open(), await open()];
+    const g = (node: number, n: number) => namedNode(`${base}assets/${node}-${n}`);
+    const outcomes = await Promise.allSettled(nodes.flatMap((store, node) => Array.from({ length: 20 }, (_, n) => store.commit({ add: [quad(g(node, n), namedNode(`${base}p`), literal(`v${n}`), g(node, n))] }))));
+    const forks = outcomes.filter((o) => o.status === 'rejected' && /claimed by \d+ writers/.test(String(o.reason)));
+    assert.ok(forks.length > 0, 'the race this lock exists for is real on this server');
+    for (const n of nodes) await n.close();
+  });
+
+  it('the write lock excludes, queues, and passes over a holder that died', async () => {
+    const base = freshBase();
+    const store = await SparqlRegistryStore.open({ queryUrl: queryUrl!, updateUrl: queryUrl!, gspUrl: gspUrl!, gspGraphParameter, baseIri: base });
+    const selectValue = async (sparql: string) => {
+      const res = await store.query(sparql, { resultsFormat: 'application/sparql-results+json' });
+      return Number((JSON.parse(res) as { results: { bindings: { v: { value: string } }[] } }).results.bindings[0].v.value);
+    };
+    const locks = Array.from({ length: 3 }, () => new VirtuosoWriteLock({ selectValue, baseIri: base, leaseMs: 400 }));
+    let inside = 0;
+    let most = 0;
+    const order: number[] = [];
+    await Promise.all(Array.from({ length: 15 }, async (_, i) => {
+      const release = await locks[i % 3].acquire();
+      inside++;
+      most = Math.max(most, inside);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      order.push(i);
+      inside--;
+      await release();
+    }));
+    assert.equal(most, 1, 'never two holders at once');
+    assert.equal(order.length, 15);
+    // A holder that never releases nor beats (a killed node; its beat period is a quarter of its own long
+    // lease) stops holding for the others once their lease passes without a change.
+    await new VirtuosoWriteLock({ selectValue, baseIri: base, leaseMs: 600_000 }).acquire();
+    const started = Date.now();
+    const release = await locks[0].acquire();
+    assert.ok(Date.now() - started >= 300, 'the waiter waited for the lease');
+    await release();
+    await store.close();
   });
 });
