@@ -43,6 +43,22 @@ export interface HistoryEntry {
   contentHash: string;
 }
 
+/** One row of a bulk registration: its position in the upload and the record body. */
+export interface BulkRow {
+  row: number;
+  body: Record<string, unknown>;
+}
+
+/** What became of one bulk row: created (with the record's ID) or rejected (with the reasons, nothing stored). */
+export type BulkOutcome =
+  | { row: number; status: 'created'; id: string; iri: string; warnings: InvalidRecordResult[] }
+  | { row: number; status: 'rejected'; error: InvalidRecordError };
+
+export interface BulkOptions {
+  /** Rows validated together and committed as one store transaction (one journal sync). Default 256. */
+  batchSize?: number;
+}
+
 export interface ListQuery {
   limit: number;
   /** The last identifier of the previous page. */
@@ -87,6 +103,47 @@ export class RecordService {
   }
 
   async create(kind: RecordKind, body: Record<string, unknown>, actor: Actor): Promise<RecordState> {
+    const { id, iri, record, activity, warnings } = await this.prepareCreate(kind, body, actor);
+    await this.args.store.commit({ add: [...record, ...activity] });
+    return { iri, id, version: 1, quads: record, warnings };
+  }
+
+  /**
+   * Bulk registration (UC-02.02 for many assets): every row is validated and accepted or rejected on its own,
+   * exactly as `create` would; accepted rows of a batch are committed together, so the journal is synced once
+   * per batch rather than once per record. Validation of a batch runs concurrently (on the SHACL workers).
+   * Yields one outcome per row, in row order, after its batch is durable.
+   */
+  async *createMany(kind: RecordKind, rows: Iterable<BulkRow> | AsyncIterable<BulkRow>, actor: Actor, options: BulkOptions = {}): AsyncGenerator<BulkOutcome> {
+    const batchSize = options.batchSize ?? 256;
+    let batch: BulkRow[] = [];
+    for await (const row of rows) {
+      batch.push(row);
+      if (batch.length >= batchSize) {
+        yield* await this.createBatch(kind, batch, actor);
+        batch = [];
+      }
+    }
+    if (batch.length) yield* await this.createBatch(kind, batch, actor);
+  }
+
+  private async createBatch(kind: RecordKind, rows: BulkRow[], actor: Actor): Promise<BulkOutcome[]> {
+    const prepared = await Promise.all(rows.map(async (row) => {
+      try {
+        return { row: row.row, ok: true as const, ...(await this.prepareCreate(kind, row.body, actor)) };
+      } catch (error) {
+        if (error instanceof InvalidRecordError) return { row: row.row, ok: false as const, error };
+        throw error;
+      }
+    }));
+    const add: Quad[] = [];
+    for (const p of prepared) if (p.ok) add.push(...p.record, ...p.activity);
+    if (add.length) await this.args.store.commit({ add });
+    return prepared.map((p) => (p.ok ? { row: p.row, status: 'created', id: p.id, iri: p.iri, warnings: p.warnings } : { row: p.row, status: 'rejected', error: p.error }));
+  }
+
+  /** Everything of a registration but the commit: checks, IDs, quads, SHACL, activity. */
+  private async prepareCreate(kind: RecordKind, body: Record<string, unknown>, actor: Actor): Promise<{ id: string; iri: string; record: Quad[]; activity: Quad[]; warnings: InvalidRecordResult[] }> {
     this.checkBody(kind, body, {});
     const id = kind.mintId();
     const iri = this.recordIri(kind, id);
@@ -102,10 +159,8 @@ export class RecordService {
     const quads = await this.toQuads(kind, iri, { ...body, ...system });
     const warnings = await this.validateShapes(quads);
     const record = this.splitByPart(iri, quads);
-    const startedAt = new Date();
-    const activity = activityQuads({ activityIri: `${this.args.baseIri}activities/${uuidv7()}`, recordIri: iri, useCase: kind.useCases.create, agentIri: actor.agentIri, onBehalfOf: actor.onBehalfOf, startedAt, newVersion: 1, content: record });
-    await this.args.store.commit({ add: [...record, ...activity] });
-    return { iri, id, version: 1, quads: record, warnings };
+    const activity = activityQuads({ activityIri: `${this.args.baseIri}activities/${uuidv7()}`, recordIri: iri, useCase: kind.useCases.create, agentIri: actor.agentIri, onBehalfOf: actor.onBehalfOf, startedAt: new Date(), newVersion: 1, content: record });
+    return { id, iri, record, activity, warnings };
   }
 
   async get(kind: RecordKind, id: string): Promise<RecordState> {
@@ -186,7 +241,9 @@ export class RecordService {
       return `?s <${p.iri}> <${iri}> .`;
     }
     if (value.length > 256 || /[\u0000-\u001f]/.test(value)) throw refuse('give a value of at most 256 printable characters');
-    return `?s <${p.iri}> ${JSON.stringify(value)}^^<${p.range}> .`;
+    // A string is written without its datatype: the same literal in RDF 1.1, but Virtuoso stores strings plain
+    // and matches no "..."^^xsd:string against them.
+    return `?s <${p.iri}> ${JSON.stringify(value)}${p.range === `${XSD}string` ? '' : `^^<${p.range}>`} .`;
   }
 
   private isFilterable(p: PropertyInfo): boolean {

@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { ASSET_KIND, ORGANISATION_KIND } from '../../../src/domain/RecordKind.js';
+import type { BulkOutcome } from '../../../src/domain/RecordService.js';
+import { exampleBody, startTestRegistry, type TestRegistry } from '../../support/testRegistry.js';
+
+describe('RecordService bulk registration (createMany)', function () {
+  this.timeout(60_000);
+  let t: TestRegistry;
+  const admin = { agentIri: 'http://registry.test/agents/administrator' };
+  beforeEach(async () => {
+    t = await startTestRegistry({ snapshotEvery: 0 });
+  });
+  afterEach(() => t.close());
+
+  async function collect(outcomes: AsyncIterable<BulkOutcome>): Promise<BulkOutcome[]> {
+    const all: BulkOutcome[] = [];
+    for await (const o of outcomes) all.push(o);
+    return all;
+  }
+
+  it('accepts and rejects each row on its own, in row order, and stores only the accepted ones', async () => {
+    const fsp = await t.registry.records.create(ORGANISATION_KIND, await exampleBody('organisation'), admin);
+    const asset = await exampleBody('asset');
+    const rows = Array.from({ length: 7 }, (_, i) => ({
+      row: i + 1,
+      body: i === 2 ? { ...asset, ratedCapacity: -5 } : i === 5 ? { ...asset, assetCategory: 'NOT_A_CATEGORY' } : { ...asset, assetName: `Bulk battery ${i}` },
+    }));
+    const before = t.registry.store.head().sequence;
+    const outcomes = await collect(t.registry.records.createMany(ASSET_KIND, rows, { ...admin, onBehalfOf: fsp.iri }, { batchSize: 3 }));
+    assert.deepEqual(outcomes.map((o) => [o.row, o.status]), [[1, 'created'], [2, 'created'], [3, 'rejected'], [4, 'created'], [5, 'created'], [6, 'rejected'], [7, 'created']]);
+    const rejected = outcomes.filter((o) => o.status === 'rejected');
+    assert.ok(rejected.every((o) => o.status === 'rejected' && o.error.results.length > 0), 'each rejection says why');
+    assert.equal(t.registry.store.head().sequence - before, 3, 'one transaction per batch of three rows');
+    for (const o of outcomes) {
+      if (o.status !== 'created') continue;
+      const read = await t.registry.records.get(ASSET_KIND, o.id);
+      assert.equal(read.version, 1);
+      assert.equal((await t.registry.records.history(ASSET_KIND, o.id)).length, 1, 'each record has its own registration activity');
+    }
+    assert.equal(await t.registry.records.count(ASSET_KIND), 5);
+  });
+
+  it('writes nothing when every row of a batch is rejected', async () => {
+    const before = t.registry.store.head().sequence;
+    const outcomes = await collect(t.registry.records.createMany(ORGANISATION_KIND, [{ row: 1, body: { organisationLegalName: 'Only a name' } }], admin));
+    assert.equal(outcomes[0].status, 'rejected');
+    assert.equal(t.registry.store.head().sequence, before);
+  });
+});
