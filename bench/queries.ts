@@ -1,20 +1,26 @@
 /**
  * Issue #5, benchmark 4 (and the bulk load it needs): a synthetic GB portfolio (bench/syntheticPortfolio.ts)
  * loaded into raw Oxigraph, into the registry's journaled store, and into Virtuoso; then five registry
- * queries timed through the registry's SPARQL path (worker replica), raw in-process Oxigraph, and Virtuoso
- * over HTTP. N (default 20000) sets the asset count; FMAR_BENCH_VIRTUOSO=0 skips Virtuoso.
+ * queries (assets of one FSP, capacity by category and GSP group, assets by MPAN, units of one FSP with their
+ * members, history of one asset) timed through the registry's SPARQL path (worker replica), the registry's
+ * /sparql over HTTP, raw in-process Oxigraph, and Virtuoso over HTTP. The engine comparison is registry vs
+ * raw (both in process); the server comparison is /sparql vs Virtuoso (both over HTTP). N (default 20000) sets the asset count; FMAR_BENCH_VIRTUOSO=0 skips Virtuoso.
  * Prints a table and writes bench/results/queries.json.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Parser } from 'n3';
+import { pino } from 'pino';
 import oxigraph from 'oxigraph';
 import { projectRoot, sharedDir } from '../src/projectRoot.js';
 import { graphBlocks } from '../src/store/oxigraphText.js';
+import { configFromEnvironment } from '../src/config.js';
+import { createApp } from '../src/http/createApp.js';
+import { openRegistry } from '../src/registry.js';
 import { OxigraphRegistryStore } from '../src/store/OxigraphRegistryStore.js';
-import { QueryReplica } from '../src/store/QueryReplica.js';
 import { SparqlHttpClient } from '../src/store/SparqlHttpClient.js';
 import { generatePortfolio, readPortfolioSources, type GeneratedAsset } from './syntheticPortfolio.js';
 
@@ -29,7 +35,7 @@ const chunks: string[] = [];
 const assets: GeneratedAsset[] = [];
 let current = '';
 let inChunk = 0;
-for (const item of generatePortfolio(sources, base, N)) {
+for (const item of generatePortfolio(sources, base, N, 42, { marketUnits: true })) {
   current += item.nquads;
   if ('id' in item) {
     assets.push({ ...item, nquads: '' });
@@ -60,7 +66,15 @@ for (const c of chunks) {
   await store.commit({ add: new Parser({ format: 'N-Quads' }).parse(c) });
   storeLoadMs += performance.now() - t;
 }
-const replica = new QueryReplica(store);
+await store.snapshot();
+await store.close();
+// The registry itself on that store, serving /sparql over HTTP (the path a data consumer uses).
+const registry = await openRegistry({ ...configFromEnvironment({ FMAR_DATA_DIR: dir, FMAR_BASE_IRI: base, FMAR_ADMIN_TOKEN: 'bench' }), snapshotEvery: 0, queryRowLimit: 1_000_000, queryTimeoutMs: 120_000 });
+const server = createApp(registry, pino({ level: 'silent' })).listen(0, '127.0.0.1');
+await new Promise((resolve) => server.once('listening', resolve));
+const sparqlUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/sparql`;
+const httpClient = new SparqlHttpClient();
+const replica = registry.queries;
 
 // Virtuoso on its own ports and folder, so its data is only this portfolio.
 let virtuoso: { client: SparqlHttpClient; url: string; loadMs: number } | undefined;
@@ -95,8 +109,8 @@ const queries: [string, string][] = [
   ['assets of one FSP', `${P}SELECT ?a WHERE { GRAPH ?a { ?a fmar:responsibleFSP <${fsp}> } }`],
   ['capacity by category and GSP group', `${P}SELECT ?c ?g (COUNT(?a) AS ?n) (SUM(?kw) AS ?kW) WHERE { GRAPH ?a { ?a fmar:assetCategory ?c ; fmar:gspGroup ?g ; fmar:ratedCapacity ?kw } } GROUP BY ?c ?g`],
   ['assets by MPAN', `${P}SELECT ?a WHERE { GRAPH ?p { ?a fmar:importMPAN "${mpan}" } }`],
-  // Market units arrive with issue #8; until then the grouping query is the FSP portfolio summary.
-  ['FSP portfolios (units stand-in)', `${P}SELECT ?fsp ?name (COUNT(?a) AS ?n) (SUM(?kw) AS ?kW) WHERE { GRAPH ?a { ?a fmar:responsibleFSP ?fsp ; fmar:ratedCapacity ?kw } GRAPH ?fsp { ?fsp fmar:organisationLegalName ?name } } GROUP BY ?fsp ?name`],
+  // The units of one FSP with their current members: count and capacity (memberships still open).
+  ['units of one FSP with their members', `${P}SELECT ?u ?name (COUNT(?a) AS ?members) (SUM(?kw) AS ?kW) WHERE { GRAPH ?u { ?u fmar:responsibleFSP <${fsp}> ; fmar:marketUnitName ?name } GRAPH ?m { ?m fmar:ofMarketUnit ?u ; fmar:memberAsset ?a ; fmar:validFrom ?from FILTER NOT EXISTS { ?m fmar:validTo ?to } } GRAPH ?a { ?a fmar:ratedCapacity ?kw } } GROUP BY ?u ?name`],
   ['history of one asset', `${P}SELECT ?act ?v ?uc ?t WHERE { GRAPH ?act { ?act prov:generated ?v ; fmar:useCase ?uc ; prov:startedAtTime ?t . ?v prov:specializationOf <${one}> } }`],
 ];
 
@@ -116,20 +130,26 @@ const rows = [];
 for (const [name, sparql] of queries) {
   const rawMs = await timeRuns(() => raw.query(sparql, { results_format: 'application/sparql-results+json', use_default_graph_as_union: true }));
   const registryMs = await timeRuns(() => replica.query({ sparql, resultsFormat: 'application/sparql-results+json' }, 60_000));
+  const httpMs = await timeRuns(async () => {
+    const res = await httpClient.request('POST', sparqlUrl, { body: `query=${encodeURIComponent(sparql)}`, accept: 'application/sparql-results+json' });
+    if (res.status !== 200) throw new Error(`/sparql answered ${res.status}: ${res.body.slice(0, 200)}`);
+  });
   const virtuosoMs = virtuoso ? await timeRuns(() => virtuoso!.client.request('POST', virtuoso!.url, { body: `query=${encodeURIComponent(sparql)}`, accept: 'application/sparql-results+json' })) : undefined;
-  rows.push({ name, rawMs, registryMs, virtuosoMs, registryVsRaw: registryMs / rawMs, registryVsVirtuoso: virtuosoMs ? registryMs / virtuosoMs : undefined });
+  rows.push({ name, rawMs, registryMs, httpMs, virtuosoMs, registryVsRaw: registryMs / rawMs, httpVsVirtuoso: virtuosoMs ? httpMs / virtuosoMs : undefined });
 }
 
 console.log(`FMAR queries: ${N} synthetic assets (${quads} quads), median of ${RUNS} runs, node ${process.version}`);
 console.log(`load: raw Oxigraph ${(quads / (rawLoadMs / 1000)).toFixed(0)} quads/s; registry store (journaled, no validation) ${(quads / (storeLoadMs / 1000)).toFixed(0)} quads/s (${(rawLoadMs / storeLoadMs).toFixed(2)} of raw)${virtuoso ? `; Virtuoso over HTTP ${(quads / (virtuoso.loadMs / 1000)).toFixed(0)} quads/s` : ''}`);
-console.log('query'.padEnd(36), 'raw ms'.padStart(9), 'registry'.padStart(9), 'Virtuoso'.padStart(9), 'reg/raw'.padStart(8), 'reg/Virt'.padStart(9));
+console.log('in ms; "registry" = its SPARQL engine path (worker replica), "/sparql" = the same over HTTP; Virtuoso over HTTP');
+console.log('query'.padEnd(38), 'raw'.padStart(8), 'registry'.padStart(9), '/sparql'.padStart(8), 'Virtuoso'.padStart(9), 'reg/raw'.padStart(8), 'http/Virt'.padStart(10));
 for (const r of rows) {
-  console.log(r.name.padEnd(36), r.rawMs.toFixed(2).padStart(9), r.registryMs.toFixed(2).padStart(9), (r.virtuosoMs?.toFixed(2) ?? '-').padStart(9), r.registryVsRaw.toFixed(2).padStart(8), (r.registryVsVirtuoso?.toFixed(2) ?? '-').padStart(9));
+  console.log(r.name.padEnd(38), r.rawMs.toFixed(2).padStart(8), r.registryMs.toFixed(2).padStart(9), r.httpMs.toFixed(2).padStart(8), (r.virtuosoMs?.toFixed(2) ?? '-').padStart(9), r.registryVsRaw.toFixed(2).padStart(8), (r.httpVsVirtuoso?.toFixed(2) ?? '-').padStart(10));
 }
 await mkdir(join(root, 'bench/results'), { recursive: true });
 await writeFile(join(root, 'bench/results/queries.json'), `${JSON.stringify({ date: new Date().toISOString(), N, quads, rawLoadMs, storeLoadMs, virtuosoLoadMs: virtuoso?.loadMs, rows }, null, 2)}\n`);
-await replica.close();
-await store.close();
+server.close();
+httpClient.close();
+await registry.close();
 virtuoso?.client.close();
 await rm(dir, { recursive: true, force: true });
 if (virtuoso) execFileSync('pkill', ['-f', 'fmar-bench-virtuoso'], { stdio: 'ignore' });

@@ -1,7 +1,8 @@
 /**
  * Registry write and read throughput next to raw Oxigraph on the same quads, in one process (issue #3).
  *   writes: RecordService.create (JSON Schema + JSON-LD + SHACL + provenance + journal fsync) vs Oxigraph load
- *   HTTP:   POST /assets and GET /assets/{id} with 16 concurrent keep-alive clients vs a trivial express GET
+ *   HTTP:   POST /assets with 16 concurrent keep-alive clients vs raw Oxigraph graph replacement of the same
+ *           quads (issue #5 benchmark 2); GET /assets/{id} as JSON-LD and Turtle vs a trivial express GET (3)
  *   reads:  one record's graphs from the registry store vs Oxigraph dump of the same graph
  * Prints a table and writes bench/results/registry-throughput.json. N=... sets the record count.
  */
@@ -69,6 +70,11 @@ const recordTexts = await Promise.all(created.slice(0, N).map(async (id) => {
 }));
 const raw = new oxigraph.Store();
 const rawLoad = await timed('raw Oxigraph load of the same quads (1 record per load)', N, 1, async (i) => raw.load(recordTexts[i], { format: 'application/n-quads' }));
+// Issue #5 benchmark 2's baseline: replacing a record's graph in raw Oxigraph (drop it, load the same quads).
+const rawReplace = await timed('raw Oxigraph graph replacement (drop + load, same quads)', N, CONCURRENCY, async (i) => {
+  raw.update(`DROP SILENT GRAPH <http://localhost:8080/assets/${created[i]}>`);
+  raw.load(recordTexts[i], { format: 'application/n-quads' });
+});
 
 // 2. Reads: one record (its graphs).
 const readRegistry = await timed('registry read of one record (3 graphs)', N, 1, async (i) => registry.records.get(ASSET_KIND, created[i]));
@@ -100,7 +106,7 @@ const httpGet = await timed('HTTP GET /assets/{id} as JSON-LD (16 clients)', N, 
 const httpGetTurtle = await timed('HTTP GET /assets/{id} as Turtle (16 clients)', N, CONCURRENCY, async (i) => call(port, 'GET', `/assets/${created[i]}`, undefined, { accept: 'text/turtle' }));
 const httpTrivial = await timed('trivial express JSON GET (16 clients)', N, CONCURRENCY, async () => call(trivialPort, 'GET', '/x'));
 
-const rows = [serviceSequential, serviceConcurrent, rawLoad, readRegistry, readRaw, httpPost, httpGet, httpGetTurtle, httpTrivial];
+const rows = [serviceSequential, serviceConcurrent, rawLoad, rawReplace, readRegistry, readRaw, httpPost, httpGet, httpGetTurtle, httpTrivial];
 console.log(`FMAR registry throughput, N=${N} records, node ${process.version}`);
 console.log('operation'.padEnd(62), 'ops/s'.padStart(9), 'p50 ms'.padStart(8), 'p99 ms'.padStart(8));
 for (const r of rows) console.log(r.label.padEnd(62), r.perSecond.toFixed(0).padStart(9), r.p50.toFixed(2).padStart(8), r.p99.toFixed(2).padStart(8));
@@ -108,6 +114,8 @@ const ratios = {
   writeVsRawLoad: serviceConcurrent.perSecond / rawLoad.perSecond,
   readVsRawDump: readRegistry.perSecond / readRaw.perSecond,
   httpGetVsTrivial: httpGet.perSecond / httpTrivial.perSecond,
+  httpGetTurtleVsTrivial: httpGetTurtle.perSecond / httpTrivial.perSecond,
+  httpPostVsRawReplace: httpPost.perSecond / rawReplace.perSecond,
 };
 console.log('ratios:', Object.entries(ratios).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(', '));
 await mkdir(join(root, 'bench/results'), { recursive: true });

@@ -70,21 +70,39 @@ export interface GeneratedAsset {
   nquads: string;
 }
 
+export interface PortfolioOptions {
+  /**
+   * Also group assets into market units, as FSPs aggregate domestic flexibility: each FSP gets one service
+   * providing group per GSP group it has assets in, and every EV charger and heat pump joins its FSP's group for
+   * that GSP group through a membership record (valid from the registration day, open-ended). Stated
+   * assumption; batteries and solar stay outside units.
+   */
+  marketUnits?: boolean;
+}
+
+/** A market unit of the generated portfolio, with its N-Quads. */
+export interface GeneratedUnit {
+  unit: string;
+  fsp: string;
+  nquads: string;
+}
+
 /** Yields assets (and first, one organisation per FSP of the dispatch data) as registry-shaped N-Quads. */
-export function* generatePortfolio(sources: PortfolioSources, base: string, count: number, seed = 42): Generator<GeneratedAsset | { organisation: string; nquads: string }> {
+export function* generatePortfolio(sources: PortfolioSources, base: string, count: number, seed = 42, options: PortfolioOptions = {}): Generator<GeneratedAsset | GeneratedUnit | { organisation: string; nquads: string }> {
   const random = seededRandom(seed);
   const fsps = sources.fspWeights.map((f, i) => ({ ...f, iri: `${base}organisations/00000000-0000-4000-8000-${String(i).padStart(12, '0')}` }));
   for (const f of fsps) {
     yield { organisation: f.iri, nquads: `<${f.iri}> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <${FMAR}Organisation> <${f.iri}> .\n<${f.iri}> <${FMAR}organisationLegalName> ${JSON.stringify(f.name)} <${f.iri}> .\n` };
   }
   const day = '2026-11-27';
+  const units = new Map<string, string>();
   for (let i = 0; i < count; i++) {
     const category = weighted(CATEGORY_MIX.map(([c, weight]) => ({ c, weight })), random).c;
     const gsp = weighted(sources.gspGroups, random);
     const fsp = weighted(fsps, random);
     const kw = category === 'EV_CHARGER' ? (random() < 0.85 ? 7 : 22) : category === 'HEAT_PUMP' ? Math.round((4 + random() * 10) * 100) / 100
       : category === 'BESS' ? sources.bessKw[Math.floor(random() * sources.bessKw.length)] : sources.solarKw[Math.floor(random() * sources.solarKw.length)];
-    const id = uuidv7({ msecs: Date.UTC(2026, 10, 27) + i, random: Array.from({ length: 16 }, () => Math.floor(random() * 256)) });
+    const id = uuidv7({ msecs: Date.UTC(2026, 10, 27) + i, random: Uint8Array.from({ length: 16 }, () => Math.floor(random() * 256)) });
     const iri = `${base}assets/${id}`;
     const mpan = () => gsp.distributor + String(Math.floor(random() * 1e11)).padStart(11, '0');
     const importMPAN = category === 'SOLAR_PV' ? undefined : mpan();
@@ -108,6 +126,60 @@ export function* generatePortfolio(sources: PortfolioSources, base: string, coun
     const version = `<${iri}/versions/1>`;
     nquads += `${act} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <${PROV}Activity> ${act} .\n${act} <${FMAR}useCase> "UC-02.02" ${act} .\n${act} <${PROV}wasAssociatedWith> <${fsp.iri}> ${act} .\n`;
     nquads += `${act} <${PROV}startedAtTime> ${lit(`${day}T00:00:00Z`, 'dateTime')} ${act} .\n${act} <${PROV}generated> ${version} ${act} .\n${version} <${PROV}specializationOf> <${iri}> ${act} .\n${version} <${FMAR}recordVersion> ${lit(1, 'integer')} ${act} .\n`;
+    if (options.marketUnits && (category === 'EV_CHARGER' || category === 'HEAT_PUMP')) {
+      const unitKey = `${fsp.iri} ${gsp.id}`;
+      let unit = units.get(unitKey);
+      if (!unit) {
+        const unitId = `SPG-${fsps.indexOf(fsp)}-${gsp.id.replace('_', '')}`;
+        unit = `${base}market-units/${unitId}`;
+        units.set(unitKey, unit);
+        const u = (p: string, o: string) => `<${unit}> <${FMAR}${p}> ${o} <${unit}> .\n`;
+        yield {
+          unit,
+          fsp: fsp.iri,
+          nquads: `<${unit}> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <${FMAR}ServiceProvidingGroup> <${unit}> .\n${u('marketUnitId', lit(unitId))}${u('marketUnitName', lit(`${fsp.name} ${gsp.id} aggregation`))}${u('responsibleFSP', `<${fsp.iri}>`)}${u('marketUnitStatus', `<${CODE}MarketUnitStatus/ACTIVE>`)}`,
+        };
+      }
+      const m = `${base}memberships/${id}`;
+      const mt = (p: string, o: string) => `<${m}> <${FMAR}${p}> ${o} <${m}> .\n`;
+      nquads += `<${m}> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <${FMAR}MarketUnitMembership> <${m}> .\n${mt('membershipId', lit(id))}${mt('memberAsset', `<${iri}>`)}${mt('ofMarketUnit', `<${unit}>`)}${mt('validFrom', lit(day, 'date'))}`;
+    }
     yield { id, iri, fsp: fsp.iri, category, importMPAN, nquads };
+  }
+}
+
+/**
+ * The same portfolio as request bodies, as an FSP would post them (for the bulk and POST benchmarks):
+ * one body per asset, with the FSP (by index into sources.fspWeights) that submits it.
+ */
+export function* generateAssetBodies(sources: PortfolioSources, count: number, today: string, seed = 42): Generator<{ fsp: number; body: Record<string, unknown> }> {
+  const random = seededRandom(seed);
+  const fsps = sources.fspWeights.map((f, index) => ({ ...f, index }));
+  for (let i = 0; i < count; i++) {
+    const category = weighted(CATEGORY_MIX.map(([c, weight]) => ({ c, weight })), random).c;
+    const gsp = weighted(sources.gspGroups, random);
+    const fsp = weighted(fsps, random);
+    const kw = category === 'EV_CHARGER' ? (random() < 0.85 ? 7 : 22) : category === 'HEAT_PUMP' ? Math.round((4 + random() * 10) * 100) / 100
+      : category === 'BESS' ? sources.bessKw[Math.floor(random() * sources.bessKw.length)] : sources.solarKw[Math.floor(random() * sources.solarKw.length)];
+    const mpan = () => gsp.distributor + String(Math.floor(random() * 1e11)).padStart(11, '0');
+    const body: Record<string, unknown> = {
+      '@type': 'Asset',
+      assetName: `${category} ${i}`,
+      assetCategory: category,
+      ratedCapacity: kw,
+      effectiveDate: today,
+      connectionStatus: 'CONNECTED',
+      commissioningDate: '2025-01-01',
+      connectionType: 'FIRM',
+      dnoConnection: gsp.dno,
+      gspGroup: gsp.id,
+    };
+    if (category !== 'SOLAR_PV') body.importMPAN = mpan();
+    if (category === 'SOLAR_PV' || category === 'BESS') body.exportMPAN = mpan();
+    if (category === 'BESS') body.fuelType_EnergySource = 'GRID';
+    if (category === 'SOLAR_PV') body.fuelType_EnergySource = 'SOLAR';
+    if (category === 'EV_CHARGER') body.fuelType_DemandTechType = 'EV';
+    if (category === 'HEAT_PUMP') body.fuelType_DemandTechType = 'HEAT_PUMP';
+    yield { fsp: fsp.index, body };
   }
 }
