@@ -1,6 +1,6 @@
 import { DataFactory, Parser, type Quad } from 'n3';
 import { FMAR, XSD } from '../rdf/namespaces.js';
-import { exactPatch } from './exactPatch.js';
+import { exactPatch, touchedGraphs } from './exactPatch.js';
 import { graphBlocks } from './oxigraphText.js';
 import { GENESIS_HASH, writePatchRecord } from './rdfPatch.js';
 import type { QueryRequest, QueryRunner } from './QueryRunner.js';
@@ -110,7 +110,8 @@ export class SparqlRegistryStore implements RegistryStore {
   private async commitNow(transaction: StoreTransaction): Promise<CommitReceipt> {
     for (let attempt = 0; attempt <= this.options.maxRetries; attempt++) {
       const head = await this.readHead();
-      const { removed, added } = await exactPatch(transaction, (g) => this.readGraph(g));
+      const current = await this.readGraphs([...touchedGraphs(transaction)]);
+      const { removed, added } = await exactPatch(transaction, (g) => current.get(g) ?? []);
       const record = { sequence: head.sequence + 1, previousHash: head.hash, time: new Date().toISOString(), removed, added };
       const { text, hash } = writePatchRecord(record);
       const journalGraph = namedNode(`${this.options.baseIri}.well-known/fmar/journal/${record.sequence}`);
@@ -140,6 +141,20 @@ export class SparqlRegistryStore implements RegistryStore {
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * (attempt + 1)));
     }
     throw new StoreUnavailableError(`could not claim the next journal position after ${this.options.maxRetries} attempts (heavy concurrent writing)`);
+  }
+
+  /**
+   * Several graphs in one round trip per hundred (a bulk transaction touches hundreds of new graphs; reading
+   * them one GSP request at a time cost a round trip each).
+   */
+  async readGraphs(graphs: string[]): Promise<Map<string, Quad[]>> {
+    const result = new Map<string, Quad[]>(graphs.map((g) => [g, []]));
+    for (let i = 0; i < graphs.length; i += 100) {
+      const values = graphs.slice(i, i + 100).map((g) => `<${g}>`).join(' ');
+      const rows = (await this.select(`SELECT ?g ?s ?p ?o WHERE { VALUES ?g { ${values} } GRAPH ?g { ?s ?p ?o } }`)).results.bindings as unknown as Record<string, JsonTerm>[];
+      for (const row of rows) result.get(row.g.value)!.push(quad(fromJsonTerm(row.s) as Quad['subject'], namedNode(row.p.value), fromJsonTerm(row.o) as Quad['object'], namedNode(row.g.value)));
+    }
+    return result;
   }
 
   async readGraph(graph: string): Promise<Quad[]> {
@@ -196,6 +211,21 @@ export class SparqlRegistryStore implements RegistryStore {
 /** SPARQL for the HTTP endpoint goes straight to the remote server, with the endpoint's deadline. */
 export function remoteQueryRunner(store: SparqlRegistryStore): QueryRunner {
   return { query: (request, timeoutMs) => store.queryWithDeadline(request, timeoutMs), close: async () => undefined };
+}
+
+interface JsonTerm {
+  type: string;
+  value: string;
+  datatype?: string;
+  'xml:lang'?: string;
+}
+
+/** A term of SPARQL 1.1 JSON results (and Virtuoso's SPARQL 1.0 "typed-literal") as an RDF/JS term. */
+function fromJsonTerm(term: JsonTerm): Quad['object'] {
+  if (term.type === 'uri') return namedNode(term.value);
+  if (term.type === 'bnode') return DataFactory.blankNode(term.value);
+  if (term['xml:lang']) return literal(term.value, term['xml:lang']);
+  return literal(term.value, term.datatype && term.datatype !== `${XSD}string` ? namedNode(term.datatype) : undefined);
 }
 
 /** Virtuoso writes "typed-literal" (SPARQL 1.0 JSON); SPARQL 1.1 says "literal" with a datatype. */
