@@ -80,7 +80,7 @@ export async function openRegistry(config: RegistryConfig, warn: (message: strin
     audit = new AuditMonitor(config.dataDir);
   }
   const records = new RecordService({ store, model, bodies, shapes, documentLoader, baseIri: config.baseIri });
-  const updates = new SparqlUpdateService({ store, baseIri: config.baseIri, protectedPaths: RECORD_KINDS.map((k) => k.path) });
+  const updates = new SparqlUpdateService({ store, baseIri: config.baseIri, protectedPaths: RECORD_KINDS.map((k) => k.path), ownGraphsOnly: config.store === 'sparql' });
   return {
     config, store, embedded, model, records, updates, queries, context, audit, documentLoader,
     async close() {

@@ -15,7 +15,12 @@ const { namedNode, literal, quad } = DataFactory;
  * which validates, versions and attributes every change; an update touching them is refused whole.
  * Each operation becomes one journaled transaction with its own activity (UC-05.03, authorised correction).
  * LOAD is refused (the registry never fetches from the network) and so is writing to the default graph
- * (every statement of the registry lives in a named graph).
+ * (every statement of the registry lives in a named graph). The journal graphs a remote store keeps under
+ * {base}.well-known/fmar/ are never changed here either.
+ *
+ * On a remote store (`ownGraphsOnly`), the server may hold other registries' data and its own system graphs
+ * (Virtuoso's virtrdf#, for one): the registry then changes only graphs under its base IRI (403 otherwise),
+ * and ALL / NAMED mean those graphs.
  */
 export class SparqlUpdateRefusedError extends Error {
   constructor(message: string, readonly status: 400 | 403) {
@@ -37,7 +42,7 @@ export class SparqlUpdateService {
   private readonly parser = new sparqljs.Parser();
   private readonly generator = new sparqljs.Generator();
 
-  constructor(private readonly args: { store: RegistryStore; baseIri: string; protectedPaths: string[] }) {}
+  constructor(private readonly args: { store: RegistryStore; baseIri: string; protectedPaths: string[]; ownGraphsOnly?: boolean }) {}
 
   async execute(text: string, actor: Actor): Promise<UpdateSummary> {
     let parsed: Update;
@@ -52,8 +57,11 @@ export class SparqlUpdateService {
     const summary: UpdateSummary = { operations: 0, added: 0, removed: 0, activities: [] };
     for (const op of parsed.updates) {
       const { add, remove } = await this.patchOf(op, parsed.prefixes);
-      const touched = [...add, ...remove].map((q) => q.graph.value).filter((g) => this.isProtected(g));
-      if (touched.length) throw new SparqlUpdateRefusedError(`records change only through the REST API; this update touches ${[...new Set(touched)].slice(0, 3).join(', ')}`, 403);
+      const graphs = new Set([...add, ...remove].map((q) => q.graph.value));
+      const touched = [...graphs].filter((g) => this.isProtected(g));
+      if (touched.length) throw new SparqlUpdateRefusedError(`records change only through the REST API; this update touches ${touched.slice(0, 3).join(', ')}`, 403);
+      const foreign = this.args.ownGraphsOnly ? [...graphs].filter((g) => !g.startsWith(this.args.baseIri)) : [];
+      if (foreign.length) throw new SparqlUpdateRefusedError(`on a remote store the registry changes only graphs under its base IRI ${this.args.baseIri}; this update touches ${foreign.slice(0, 3).join(', ')}`, 403);
       const activity = `${this.args.baseIri}activities/${uuidv7()}`;
       const description = this.generator.stringify({ type: 'update', prefixes: {}, updates: [op] } as Update);
       await this.args.store.commit({ add: [...add, ...this.activityQuads(activity, actor, description, [...add, ...remove])], remove });
@@ -66,7 +74,7 @@ export class SparqlUpdateService {
   }
 
   private isProtected(graph: string): boolean {
-    return [...this.args.protectedPaths, 'activities'].some((path) => graph.startsWith(`${this.args.baseIri}${path}/`));
+    return [...this.args.protectedPaths, 'activities', '.well-known/fmar'].some((path) => graph.startsWith(`${this.args.baseIri}${path}/`));
   }
 
   private checkSupported(op: UpdateOperation): void {
@@ -117,7 +125,9 @@ export class SparqlUpdateService {
   }
 
   private async allGraphs(): Promise<string[]> {
-    return (await selectBindings(this.args.store, 'SELECT DISTINCT ?g WHERE { GRAPH ?g { } }')).map((b) => b.g.value);
+    // `GRAPH ?g { }` would be cheaper on Oxigraph, but Virtuoso binds no ?g for it.
+    const own = this.args.ownGraphsOnly ? `FILTER (STRSTARTS(STR(?g), ${JSON.stringify(this.args.baseIri)}))` : '';
+    return (await selectBindings(this.args.store, `SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } ${own} }`)).map((b) => b.g.value);
   }
 
   private async graphQuads(graphs: string[]): Promise<Quad[]> {

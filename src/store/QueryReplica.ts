@@ -8,8 +8,8 @@ import type { WorkerRequest, WorkerResponse } from './queryWorker.js';
  * the next query runs. One query runs at a time per replica; others wait their turn.
  */
 export class QueryTimeoutError extends Error {
-  constructor(readonly timeoutMs: number) {
-    super(`the query ran longer than ${timeoutMs} ms and was stopped`);
+  constructor(readonly timeoutMs: number, message = `the query ran longer than ${timeoutMs} ms and was stopped`) {
+    super(message);
     this.name = 'QueryTimeoutError';
   }
 }

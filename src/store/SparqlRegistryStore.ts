@@ -187,6 +187,11 @@ export class SparqlRegistryStore implements RegistryStore {
       throw /within/.test(e.message) ? new QueryTimeoutError(timeoutMs) : new StoreUnavailableError(`the remote store did not answer: ${e.message}`, e);
     });
     if (res.status === 400) throw new QuerySyntaxError(res.body.slice(0, 500));
+    // Virtuoso refuses a query whose estimated cost is past its own limit at once, with a 500: the query's fault,
+    // not the store's (the same 503 Query Timeout as a query stopped at the deadline).
+    // (Its estimate can overflow to a negative number of seconds.)
+    const estimate = /The estimated execution time -?\d+ \(sec\) exceeds the limit of (\d+) \(sec\)/.exec(res.body);
+    if (estimate) throw new QueryTimeoutError(timeoutMs, `the SPARQL server estimated the query would run past its limit of ${estimate[1]} s and refused it`);
     if (res.status >= 300) throw new StoreUnavailableError(`the remote store answered ${res.status}: ${res.body.slice(0, 200)}`);
     return request.resultsFormat.includes('sparql-results+json') ? normaliseJsonResults(res.body) : res.body;
   }
