@@ -7,7 +7,6 @@
  * raw (both in process); the server comparison is /sparql vs Virtuoso (both over HTTP). N (default 20000) sets the asset count; FMAR_BENCH_VIRTUOSO=0 skips Virtuoso.
  * Prints a table and writes bench/results/queries.json.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -16,7 +15,9 @@ import { Parser } from 'n3';
 import { pino } from 'pino';
 import oxigraph from 'oxigraph';
 import { projectRoot, sharedDir } from '../src/projectRoot.js';
-import { graphBlocks } from '../src/store/oxigraphText.js';
+import { startBenchVirtuoso } from './benchVirtuoso.js';
+import { medianMs } from './measure.js';
+import { registryQueries } from './registryQueries.js';
 import { configFromEnvironment } from '../src/config.js';
 import { createApp } from '../src/http/createApp.js';
 import { openRegistry } from '../src/registry.js';
@@ -76,26 +77,12 @@ const sparqlUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/sp
 const httpClient = new SparqlHttpClient();
 const replica = registry.queries;
 
-// Virtuoso on its own ports and folder, so its data is only this portfolio.
-let virtuoso: { client: SparqlHttpClient; url: string; loadMs: number } | undefined;
+// Virtuoso on its own ports and folder, so its data is only this portfolio; loaded with its bulk loader.
+let virtuoso: { client: SparqlHttpClient; url: string; loadMs: number; stop(): void } | undefined;
 if (process.env.FMAR_BENCH_VIRTUOSO !== '0') {
   try {
-    const vdir = await mkdtemp(join(tmpdir(), 'fmar-bench-virtuoso-'));
-    execFileSync(join(root, '.ci/start-virtuoso'), [vdir, '8895', '1115'], { stdio: 'ignore' });
-    const client = new SparqlHttpClient();
-    const url = 'http://127.0.0.1:8895/sparql';
-    let loadMs = 0;
-    for (const c of chunks) {
-      const parsed = new Parser({ format: 'N-Quads' }).parse(c);
-      for (let i = 0; i < parsed.length; i += 400) {
-        const body = `update=${encodeURIComponent(`INSERT DATA { ${graphBlocks(parsed.slice(i, i + 400))} }`)}`;
-        const t = performance.now();
-        const res = await client.request('POST', url, { body, accept: 'application/sparql-results+json' });
-        loadMs += performance.now() - t;
-        if (res.status >= 300) throw new Error(`Virtuoso load: ${res.status} ${res.body.slice(0, 200)}`);
-      }
-    }
-    virtuoso = { client, url, loadMs };
+    const server = startBenchVirtuoso(await mkdtemp(join(tmpdir(), 'fmar-bench-virtuoso-')), 8895, 1115);
+    virtuoso = { client: new SparqlHttpClient(), url: server.url, loadMs: await server.bulkLoad(chunks), stop: server.stop };
   } catch (error) {
     console.warn(`Virtuoso skipped: ${(error as Error).message}`);
   }
@@ -104,42 +91,22 @@ if (process.env.FMAR_BENCH_VIRTUOSO !== '0') {
 const fsp = assets[0].fsp;
 const mpan = assets.find((a) => a.importMPAN)!.importMPAN!;
 const one = assets[Math.floor(assets.length / 2)].iri;
-const P = 'PREFIX fmar: <https://w3id.org/fmar/ontology#> PREFIX prov: <http://www.w3.org/ns/prov#> ';
-const queries: [string, string][] = [
-  ['assets of one FSP', `${P}SELECT ?a WHERE { GRAPH ?a { ?a fmar:responsibleFSP <${fsp}> } }`],
-  ['capacity by category and GSP group', `${P}SELECT ?c ?g (COUNT(?a) AS ?n) (SUM(?kw) AS ?kW) WHERE { GRAPH ?a { ?a fmar:assetCategory ?c ; fmar:gspGroup ?g ; fmar:ratedCapacity ?kw } } GROUP BY ?c ?g`],
-  ['assets by MPAN', `${P}SELECT ?a WHERE { GRAPH ?p { ?a fmar:importMPAN "${mpan}" } }`],
-  // The units of one FSP with their current members: count and capacity (memberships still open).
-  ['units of one FSP with their members', `${P}SELECT ?u ?name (COUNT(?a) AS ?members) (SUM(?kw) AS ?kW) WHERE { GRAPH ?u { ?u fmar:responsibleFSP <${fsp}> ; fmar:marketUnitName ?name } GRAPH ?m { ?m fmar:ofMarketUnit ?u ; fmar:memberAsset ?a ; fmar:validFrom ?from FILTER NOT EXISTS { ?m fmar:validTo ?to } } GRAPH ?a { ?a fmar:ratedCapacity ?kw } } GROUP BY ?u ?name`],
-  ['history of one asset', `${P}SELECT ?act ?v ?uc ?t WHERE { GRAPH ?act { ?act prov:generated ?v ; fmar:useCase ?uc ; prov:startedAtTime ?t . ?v prov:specializationOf <${one}> } }`],
-];
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-async function timeRuns(run: () => Promise<unknown> | unknown): Promise<number> {
-  await run();
-  const ms: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const t = performance.now();
-    await run();
-    ms.push(performance.now() - t);
-  }
-  return median(ms);
-}
+const queries = registryQueries(fsp, mpan, one);
 
 const rows = [];
 for (const [name, sparql] of queries) {
-  const rawMs = await timeRuns(() => raw.query(sparql, { results_format: 'application/sparql-results+json', use_default_graph_as_union: true }));
-  const registryMs = await timeRuns(() => replica.query({ sparql, resultsFormat: 'application/sparql-results+json' }, 60_000));
-  const httpMs = await timeRuns(async () => {
+  const rawMs = await medianMs(RUNS, () => raw.query(sparql, { results_format: 'application/sparql-results+json', use_default_graph_as_union: true }));
+  const registryMs = await medianMs(RUNS, () => replica.query({ sparql, resultsFormat: 'application/sparql-results+json' }, 60_000));
+  const httpMs = await medianMs(RUNS, async () => {
     const res = await httpClient.request('POST', sparqlUrl, { body: `query=${encodeURIComponent(sparql)}`, accept: 'application/sparql-results+json' });
     if (res.status !== 200) throw new Error(`/sparql answered ${res.status}: ${res.body.slice(0, 200)}`);
   });
-  const virtuosoMs = virtuoso ? await timeRuns(() => virtuoso!.client.request('POST', virtuoso!.url, { body: `query=${encodeURIComponent(sparql)}`, accept: 'application/sparql-results+json' })) : undefined;
+  const virtuosoMs = virtuoso ? await medianMs(RUNS, () => virtuoso!.client.request('POST', virtuoso!.url, { body: `query=${encodeURIComponent(sparql)}`, accept: 'application/sparql-results+json' })) : undefined;
   rows.push({ name, rawMs, registryMs, httpMs, virtuosoMs, registryVsRaw: registryMs / rawMs, httpVsVirtuoso: virtuosoMs ? httpMs / virtuosoMs : undefined });
 }
 
 console.log(`FMAR queries: ${N} synthetic assets (${quads} quads), median of ${RUNS} runs, node ${process.version}`);
-console.log(`load: raw Oxigraph ${(quads / (rawLoadMs / 1000)).toFixed(0)} quads/s; registry store (journaled, no validation) ${(quads / (storeLoadMs / 1000)).toFixed(0)} quads/s (${(rawLoadMs / storeLoadMs).toFixed(2)} of raw)${virtuoso ? `; Virtuoso over HTTP ${(quads / (virtuoso.loadMs / 1000)).toFixed(0)} quads/s` : ''}`);
+console.log(`load: raw Oxigraph ${(quads / (rawLoadMs / 1000)).toFixed(0)} quads/s; registry store (journaled, no validation) ${(quads / (storeLoadMs / 1000)).toFixed(0)} quads/s (${(rawLoadMs / storeLoadMs).toFixed(2)} of raw)${virtuoso ? `; Virtuoso bulk loader ${(quads / (virtuoso.loadMs / 1000)).toFixed(0)} quads/s` : ''}`);
 console.log('in ms; "registry" = its SPARQL engine path (worker replica), "/sparql" = the same over HTTP; Virtuoso over HTTP');
 console.log('query'.padEnd(38), 'raw'.padStart(8), 'registry'.padStart(9), '/sparql'.padStart(8), 'Virtuoso'.padStart(9), 'reg/raw'.padStart(8), 'http/Virt'.padStart(10));
 for (const r of rows) {
@@ -152,4 +119,4 @@ httpClient.close();
 await registry.close();
 virtuoso?.client.close();
 await rm(dir, { recursive: true, force: true });
-if (virtuoso) execFileSync('pkill', ['-f', 'fmar-bench-virtuoso'], { stdio: 'ignore' });
+virtuoso?.stop();

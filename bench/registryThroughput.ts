@@ -21,6 +21,7 @@ import { createApp } from '../src/http/createApp.js';
 import { projectRoot } from '../src/projectRoot.js';
 import { openRegistry } from '../src/registry.js';
 import { exampleBody } from '../test/support/testRegistry.js';
+import { timed } from './measure.js';
 
 const N = Number(process.env.N ?? 1000);
 const CONCURRENCY = 16;
@@ -33,28 +34,6 @@ const fsp = await registry.records.create(ORGANISATION_KIND, await exampleBody('
 const assetBody = await exampleBody('asset');
 const mpan = (i: number) => `10${String(i).padStart(11, '0')}`;
 const body = (i: number) => ({ ...assetBody, assetName: `Bench battery ${i}`, importMPAN: mpan(i), exportMPAN: mpan(i + 5_000_000) });
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-async function timed(label: string, count: number, concurrency: number, op: (i: number) => Promise<unknown>) {
-  const latencies: number[] = [];
-  let next = 0;
-  const start = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    for (;;) {
-      const i = next++;
-      if (i >= count) return;
-      const t = performance.now();
-      await op(i);
-      latencies.push(performance.now() - t);
-    }
-  }));
-  const seconds = (performance.now() - start) / 1000;
-  latencies.sort((a, b) => a - b);
-  return { label, count, perSecond: count / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
-}
 
 // 1. Writes in-process, sequential and 16 at a time (group commit shares fsyncs).
 const created: string[] = [];

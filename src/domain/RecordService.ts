@@ -110,8 +110,9 @@ export class RecordService {
 
   /**
    * Bulk registration (UC-02.02 for many assets): every row is validated and accepted or rejected on its own,
-   * exactly as `create` would; accepted rows of a batch are committed together, so the journal is synced once
-   * per batch rather than once per record. Validation of a batch runs concurrently (on the SHACL workers).
+   * exactly as `create` would; the accepted rows of a batch are committed at once, each as its own transaction,
+   * which the store groups (the journal is synced once per group, not per record). Validation of a batch runs
+   * concurrently (on the SHACL workers).
    * Yields one outcome per row, in row order, after its batch is durable.
    */
   async *createMany(kind: RecordKind, rows: Iterable<BulkRow> | AsyncIterable<BulkRow>, actor: Actor, options: BulkOptions = {}): AsyncGenerator<BulkOutcome> {
@@ -136,9 +137,9 @@ export class RecordService {
         throw error;
       }
     }));
-    const add: Quad[] = [];
-    for (const p of prepared) if (p.ok) add.push(...p.record, ...p.activity);
-    if (add.length) await this.args.store.commit({ add });
+    // One transaction (and journal record) per registration, all submitted at once: the store groups them
+    // (one journal sync for the embedded store; packed updates for a remote one).
+    await Promise.all(prepared.map((p) => (p.ok ? this.args.store.commit({ add: [...p.record, ...p.activity] }) : undefined)));
     return prepared.map((p) => (p.ok ? { row: p.row, status: 'created', id: p.id, iri: p.iri, warnings: p.warnings } : { row: p.row, status: 'rejected', error: p.error }));
   }
 

@@ -43,6 +43,25 @@ export interface SparqlStoreOptions {
   writeLock?: 'auto' | 'virtuoso' | 'none';
   /** Virtuoso lock: how long a silent holder keeps the lock before waiters take it for dead. */
   lockLeaseMs?: number;
+  /**
+   * Largest change sent in one update operation: Virtuoso refuses an operation past ~1,000 quads ("generated
+   * SQL text has exceeded 10000 lines"), and a request of several operations is not atomic there (measured:
+   * an operation that failed left the one before it applied), so a commit is always one operation.
+   */
+  maxOperationQuads?: number;
+}
+
+interface PendingCommit {
+  transaction: StoreTransaction;
+  size: number;
+  graphs: Set<string>;
+  resolve(receipt: CommitReceipt): void;
+  reject(error: unknown): void;
+}
+
+/** Quads a transaction will send: its additions and removals, and about a record's worth per replaced graph. */
+function estimatedSize(transaction: StoreTransaction): number {
+  return transaction.add.length + (transaction.remove?.length ?? 0) + 40 * (transaction.replaceGraphs?.length ?? 0);
 }
 
 const { namedNode, literal, quad } = DataFactory;
@@ -59,7 +78,7 @@ export class SparqlRegistryStore implements RegistryStore {
   }
 
   static async open(options: SparqlStoreOptions): Promise<SparqlRegistryStore> {
-    const store = new SparqlRegistryStore({ gspGraphParameter: 'graph', timeoutMs: 30_000, maxRetries: 20, writeLock: 'auto', lockLeaseMs: 10_000, ...options });
+    const store = new SparqlRegistryStore({ gspGraphParameter: 'graph', timeoutMs: 30_000, maxRetries: 20, writeLock: 'auto', lockLeaseMs: 10_000, maxOperationQuads: 600, ...options });
     store.lastHead = await store.readHead();
     const lockKind = store.options.writeLock === 'auto' ? ((await store.serverName()).startsWith('Virtuoso') ? 'virtuoso' : 'none') : store.options.writeLock;
     if (lockKind === 'virtuoso') {
@@ -88,12 +107,58 @@ export class SparqlRegistryStore implements RegistryStore {
     return row ? { sequence: Number(row.s.value), hash: row.h.value } : { sequence: 0, hash: GENESIS_HASH };
   }
 
-  private writes: Promise<unknown> = Promise.resolve();
+  private readonly queue: PendingCommit[] = [];
+  private draining = false;
 
+  /**
+   * Commits of this node go out one at a time, and transactions that queue meanwhile are packed into the next
+   * update (a remote group commit), up to `maxOperationQuads` and only while they touch different graphs, so
+   * each one's effect is the same as if committed alone. Packed transactions share one journal record.
+   */
   commit(transaction: StoreTransaction): Promise<CommitReceipt> {
-    const next = this.writes.catch(() => undefined).then(() => this.commitLocked(transaction));
-    this.writes = next;
-    return next;
+    return new Promise((resolve, reject) => {
+      this.queue.push({ transaction, size: estimatedSize(transaction), graphs: touchedGraphs(transaction), resolve, reject });
+      if (!this.draining) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.draining = true;
+    try {
+      while (this.queue.length) {
+        const pack = [this.queue.shift()!];
+        const graphs = new Set(pack[0].graphs);
+        let size = pack[0].size;
+        while (this.queue.length) {
+          const next = this.queue[0];
+          if (size + next.size > this.options.maxOperationQuads || [...next.graphs].some((g) => graphs.has(g))) break;
+          pack.push(this.queue.shift()!);
+          size += next.size;
+          for (const g of next.graphs) graphs.add(g);
+        }
+        await this.commitPack(pack);
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private async commitPack(pack: PendingCommit[]): Promise<void> {
+    try {
+      const receipt = await this.commitLocked(pack.length === 1 ? pack[0].transaction : {
+        replaceGraphs: pack.flatMap((p) => p.transaction.replaceGraphs ?? []),
+        add: pack.flatMap((p) => p.transaction.add),
+        remove: pack.flatMap((p) => p.transaction.remove ?? []),
+      });
+      for (const p of pack) p.resolve(receipt);
+    } catch (error) {
+      // A transaction the store refuses (not an outage) must not take its pack-mates down with it.
+      if (pack.length > 1 && !(error instanceof StoreUnavailableError)) {
+        for (const p of pack) await this.commitPack([p]);
+        return;
+      }
+      for (const p of pack) p.reject(error);
+    }
   }
 
   private async commitLocked(transaction: StoreTransaction): Promise<CommitReceipt> {
