@@ -58,6 +58,13 @@ if (mem) {
 const heavy = await read<{ date: string; baseline: { p99: number }; underLoad: { p99: number; stoppedQueries: number } }>('rest-under-heavy-query.json');
 if (heavy) rows.push({ item: '7. REST p99 while a heavy query runs', measured: `${f1(heavy.underLoad.p99)} ms (${heavy.underLoad.stoppedQueries} queries stopped at the deadline)`, baseline: `idle ${f1(heavy.baseline.p99)} ms`, ratio: f2(heavy.underLoad.p99 / heavy.baseline.p99), target: '<= 50 ms', met: heavy.underLoad.p99 <= 50, date: heavy.date });
 
+const remote = await read<{ date: string; N: number; bulk: { assetsPerSecond: number; created: number }; preload: { quadsPerSecond: number }; get: { perSecond: number; p99: number }; queries: { name: string; registryMs: number; virtuosoMs: number }[] }>('virtuoso-backend.json');
+if (remote) {
+  rows.push({ item: `remote backend (Virtuoso, ${remote.N} assets): bulk import`, measured: `${f0(remote.bulk.assetsPerSecond)} assets/s (${remote.bulk.created} assets)`, baseline: `Virtuoso bulk loader ${f0(remote.preload.quadsPerSecond)} quads/s`, ratio: '-', target: '-', met: undefined, date: remote.date });
+  rows.push({ item: `remote backend (Virtuoso, ${remote.N} assets): GET JSON-LD`, measured: `${f0(remote.get.perSecond)} req/s, p99 ${f1(remote.get.p99)} ms`, baseline: '-', ratio: '-', target: '-', met: undefined, date: remote.date });
+  for (const r of remote.queries) rows.push({ item: `remote backend (Virtuoso, ${remote.N} assets): ${r.name}`, measured: `${f1(r.registryMs)} ms via /sparql`, baseline: `Virtuoso direct ${f1(r.virtuosoMs)} ms`, ratio: f2(r.registryMs / r.virtuosoMs), target: '-', met: undefined, date: remote.date });
+}
+
 const mark = (m: boolean | undefined) => (m === undefined ? 'n/a' : m ? 'yes' : 'NO');
 const header = ['benchmark', 'measured', 'baseline', 'ratio', 'target', 'met'];
 const table = rows.map((r) => [r.item, r.measured, r.baseline, r.ratio, r.target, mark(r.met)]);
