@@ -4,13 +4,16 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { DataFactory, Writer } from 'n3';
 import oxigraph from 'oxigraph';
 import request from 'supertest';
 import { stateHash, verifyAudit } from '../../src/provenance/auditVerification.js';
+import { FMAR } from '../../src/rdf/namespaces.js';
 import { backupDataDir, restoreDataDir } from '../../src/store/backup.js';
 import { OxigraphRegistryStore } from '../../src/store/OxigraphRegistryStore.js';
+import { sha256 } from '../../src/store/rdfPatch.js';
 import { root } from '../support/fixtures.js';
-import { ADMIN_TOKEN, exampleBody, startTestRegistry, type TestRegistry } from '../support/testRegistry.js';
+import { ADMIN_TOKEN, BASE, embeddedOnly, exampleBody, onRemoteStore, remoteSparql, startTestRegistry, type TestRegistry } from '../support/testRegistry.js';
 
 const run = promisify(execFile);
 async function fmar(...args: string[]): Promise<{ code: number; stdout: string }> {
@@ -36,20 +39,46 @@ describe('Tamper evidence, recovery and backup', function () {
   let t: TestRegistry;
   const auth = { Authorization: `Bearer ${ADMIN_TOKEN}` };
 
+  /**
+   * Rewrites journal record `sequence` where the backend keeps it, as someone with write access to the storage
+   * would: in the embedded store's journal file, or in the remote store's journal graph of that transaction.
+   */
+  async function editJournalRecord(sequence: number, edit: (record: string) => string): Promise<void> {
+    if (!onRemoteStore) {
+      const journal = join(t.dir, 'journal.rdfp');
+      const text = await readFile(journal, 'utf8');
+      const start = text.indexOf(`H id <urn:fmar:tx:${sequence}>`);
+      const next = text.indexOf(`H id <urn:fmar:tx:${sequence + 1}>`);
+      const end = next === -1 ? text.length : next;
+      await writeFile(journal, text.slice(0, start) + edit(text.slice(start, end)) + text.slice(end));
+      return;
+    }
+    const graph = `${BASE}.well-known/fmar/journal/${sequence}`;
+    const [row] = (await remoteSparql('query', `SELECT ?p WHERE { GRAPH <${graph}> { <${graph}> <${FMAR}patch> ?p } }`)).results.bindings;
+    const { namedNode, literal } = DataFactory;
+    const triple = new Writer({ format: 'N-Triples' }).quadToString(namedNode(graph), namedNode(`${FMAR}patch`), literal(edit(row.p.value)));
+    await remoteSparql('update', `DELETE { GRAPH <${graph}> { <${graph}> <${FMAR}patch> ?p } } WHERE { GRAPH <${graph}> { <${graph}> <${FMAR}patch> ?p } } ;\nINSERT DATA { GRAPH <${graph}> { ${triple} } }`);
+  }
+
   beforeEach(async () => {
     t = await startTestRegistry({ snapshotEvery: 0 });
     const org = await request(t.app).post('/organisations').set(auth).send(await exampleBody('organisation')).expect(201);
     for (let i = 0; i < 6; i++) {
       await request(t.app).post('/assets').set(auth).set('FMAR-On-Behalf-Of', org.body.fmarOrganisationId).send({ ...(await exampleBody('asset')), assetName: `Battery ${i}` }).expect(201);
-      if (i === 2) await t.registry.embedded!.snapshot();
+      if (i === 2) await t.registry.embedded?.snapshot();
     }
   });
   afterEach(async () => t.close());
 
-  it('verifies an untouched trail, in the running server and from the command line', async () => {
+  it('verifies an untouched trail in the running server', async () => {
     const status = await request(t.app).get('/audit/verify').expect(200);
     assert.equal(status.body.ok, true);
     assert.deepEqual(status.body.verifiedHead, status.body.journalHead);
+    assert.equal(status.body.verifiedHead.sequence, 7);
+  });
+
+  it('verifies an untouched trail and its snapshots from the command line', async function () {
+    embeddedOnly(this, 'fmar verify-audit reads the data folder; on a remote store GET /audit/verify checks the chain');
     const cli = await fmar('verify-audit', '--data-dir', t.dir);
     assert.equal(cli.code, 0, cli.stdout);
     assert.match(cli.stdout, /journal: 7 transactions verified/);
@@ -57,11 +86,11 @@ describe('Tamper evidence, recovery and backup', function () {
   });
 
   it('catches one changed byte in an old transaction and names it', async () => {
-    const journal = join(t.dir, 'journal.rdfp');
-    const bytes = await readFile(journal);
-    const at = bytes.indexOf('Battery 1');
-    bytes[at + 'Battery '.length] = '7'.charCodeAt(0);
-    await writeFile(journal, bytes);
+    await editJournalRecord(3, (record) => record.replace('Battery 1', 'Battery 7'));
+    const status = await request(t.app).get('/audit/verify').expect(500);
+    assert.equal(status.body.ok, false);
+    assert.equal(status.body.firstAltered.sequence, 3);
+    if (onRemoteStore) return; // the rest checks the data folder's own tools
     const report = await verifyAudit(t.dir);
     assert.equal(report.ok, false);
     assert.equal(report.firstAltered?.sequence, 3);
@@ -71,21 +100,22 @@ describe('Tamper evidence, recovery and backup', function () {
   });
 
   it('catches a rewritten transaction whose own hash was fixed up, through the next one', async () => {
-    const journal = join(t.dir, 'journal.rdfp');
-    const text = await readFile(journal, 'utf8');
-    const start = text.indexOf('H id <urn:fmar:tx:3>');
-    const end = text.indexOf('H id <urn:fmar:tx:4>');
-    const record = text.slice(start, end).replace('Battery 1', 'Battery 9');
-    const body = record.slice(record.indexOf('TX .'));
-    const { sha256 } = await import('../../src/store/rdfPatch.js');
-    const forged = record.replace(/H body "[0-9a-f]{64}"/, `H body "${sha256(body)}"`);
-    await writeFile(journal, text.slice(0, start) + forged + text.slice(end));
+    await editJournalRecord(3, (original) => {
+      const record = original.replace('Battery 1', 'Battery 9');
+      const body = record.slice(record.indexOf('TX .'));
+      return record.replace(/H body "[0-9a-f]{64}"/, `H body "${sha256(body)}"`);
+    });
+    const status = await request(t.app).get('/audit/verify').expect(500);
+    assert.equal(status.body.firstAltered.sequence, 3);
+    assert.match(status.body.firstAltered.reason, /transaction 4 records a different hash for transaction 3/);
+    if (onRemoteStore) return; // the rest checks the data folder's own tools
     const report = await verifyAudit(t.dir);
     assert.equal(report.firstAltered?.sequence, 3);
     assert.match(report.firstAltered!.reason, /transaction 4 records a different hash for transaction 3/);
   });
 
-  it('explains what a damaged folder can be restored to, and restores it with --apply', async () => {
+  it('explains what a damaged folder can be restored to, and restores it with --apply', async function () {
+    embeddedOnly(this, 'fmar recover repairs the data folder; a remote store is restored with the server\'s own backup');
     await t.registry.close();
     const journal = join(t.dir, 'journal.rdfp');
     const bytes = await readFile(journal);
@@ -103,7 +133,8 @@ describe('Tamper evidence, recovery and backup', function () {
     t = await startTestRegistry({ snapshotEvery: 0 }); // afterEach closes a fresh one
   });
 
-  it('backs up while writes go on and restores into a fresh registry with the same state', async () => {
+  it('backs up while writes go on and restores into a fresh registry with the same state', async function () {
+    embeddedOnly(this, 'fmar backup/restore copy the data folder; a remote store is backed up by the server');
     const org = (await request(t.app).get('/organisations').expect(200)).body.items[0].fmarOrganisationId as string;
     const writes = Promise.all(Array.from({ length: 20 }, async (_, i) => request(t.app).post('/assets').set(auth).set('FMAR-On-Behalf-Of', org).send({ ...(await exampleBody('asset')), assetName: `Late ${i}` })));
     const backupDir = await mkdtemp(join(tmpdir(), 'fmar-backup-'));

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import type { JournalFaults } from '../../src/store/Journal.js';
 import { OxigraphRegistryStore } from '../../src/store/OxigraphRegistryStore.js';
-import { ADMIN_TOKEN, exampleBody, startTestRegistry } from '../support/testRegistry.js';
+import { ADMIN_TOKEN, embeddedOnly, exampleBody, startTestRegistry } from '../support/testRegistry.js';
 
 const auth = { Authorization: `Bearer ${ADMIN_TOKEN}` };
 function errno(code: string): Error {
@@ -35,6 +35,9 @@ async function presentAssets(dataDir: string): Promise<Set<string>> {
 
 describe('Disk faults during writes', function () {
   this.timeout(120_000);
+  before(function () {
+    embeddedOnly(this, 'faults of the embedded journal\'s writes and fsyncs, and of the data folder\'s disk');
+  });
 
   for (const [label, faults] of [
     ['a full disk (ENOSPC on write)', (on: () => boolean): JournalFaults => ({ beforeWrite: () => { if (on()) throw errno('ENOSPC'); } })],

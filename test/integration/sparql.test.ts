@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
-import { ADMIN_TOKEN, exampleBody, startTestRegistry, type TestRegistry } from '../support/testRegistry.js';
+import { ADMIN_TOKEN, BASE, exampleBody, onRemoteStore, startTestRegistry, type TestRegistry } from '../support/testRegistry.js';
 
-const SELECT_ASSETS = 'PREFIX fmar: <https://w3id.org/fmar/ontology#> SELECT ?name WHERE { GRAPH ?g { ?a fmar:assetName ?name } } ORDER BY ?name';
+// Only this registry's graphs: on the remote backend the endpoint sees every graph of the (shared) server.
+const SELECT_ASSETS = `PREFIX fmar: <https://w3id.org/fmar/ontology#> SELECT ?name WHERE { GRAPH ?g { ?a fmar:assetName ?name } FILTER (STRSTARTS(STR(?g), "${BASE}")) } ORDER BY ?name`;
 
 function text(res: request.Response, cb: (err: Error | null, body: string) => void): void {
   let body = '';
@@ -119,6 +120,18 @@ describe('The SPARQL endpoint', function () {
       await request(t.app).post('/sparql').set(admin).type('application/sparql-update').send('LOAD <http://example.org/data.ttl>').expect(400);
       await request(t.app).post('/sparql').set(admin).type('application/sparql-update').send('INSERT DATA { <urn:a> <urn:b> "c" }').expect(400);
       assert.deepEqual(t.registry.store.head(), before);
+    });
+
+    it('never changes the journal graphs (403), nor on a remote store a graph outside the base IRI (403)', async () => {
+      const before = t.registry.store.head();
+      const journal = await request(t.app).post('/sparql').set(admin).type('application/sparql-update').send(`INSERT DATA { GRAPH <${BASE}.well-known/fmar/journal/1> { <urn:a> <urn:b> "c" } }`).expect(403);
+      assert.match(journal.body.detail, /only through the REST API/);
+      assert.deepEqual(t.registry.store.head(), before);
+      // A remote server may hold other registries' graphs and its own system graphs: never the registry's to change.
+      const foreign = await request(t.app).post('/sparql').set(admin).type('application/sparql-update').send('INSERT DATA { GRAPH <http://elsewhere.test/reference> { <urn:a> <urn:b> "c" } }');
+      assert.equal(foreign.status, onRemoteStore ? 403 : 200, JSON.stringify(foreign.body));
+      if (onRemoteStore) assert.deepEqual(t.registry.store.head(), before);
+      else await request(t.app).post('/sparql').set(admin).type('application/sparql-update').send('DROP GRAPH <http://elsewhere.test/reference>').expect(200);
     });
   });
 

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OxigraphRegistryStore } from '../../src/store/OxigraphRegistryStore.js';
 import { root } from '../support/fixtures.js';
+import { embeddedOnly } from '../support/testRegistry.js';
 
 /** Runs the writer child until it has acknowledged `acks` writes, kills it with SIGKILL, and reports what it said. */
 async function writeThenKill(dataDir: string, acks: number, snapshotEvery = 0): Promise<{ acked: Set<number>; started: Set<number> }> {
@@ -38,6 +39,9 @@ async function present(dataDir: string): Promise<Set<number>> {
 
 describe('The store under SIGKILL', function () {
   this.timeout(180_000);
+  before(function () {
+    embeddedOnly(this, 'kill -9 of a process writing the embedded store, recovered from its journal and snapshots');
+  });
   let dir: string;
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'fmar-crash-'));
