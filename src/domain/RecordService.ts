@@ -7,7 +7,7 @@ import { currentGraphs, partGraph, toVersionGraph, versionGraphs } from '../prov
 import type { DocumentLoader } from '../rdf/documentLoader.js';
 import { jsonLdToQuads } from '../rdf/jsonLdToQuads.js';
 import { FMAR, FMAR_CONTEXT_URL, PROV, RDF, XSD } from '../rdf/namespaces.js';
-import type { RegistryStore } from '../store/RegistryStore.js';
+import { PreconditionFailedError, type RegistryStore } from '../store/RegistryStore.js';
 import { selectBindings } from '../store/selectBindings.js';
 import { isHttpIri } from '../rdf/iri.js';
 import type { RequestBodyValidator } from '../validation/RequestBodyValidator.js';
@@ -199,7 +199,15 @@ export class RecordService {
       const record = this.splitByPart(current.iri, quads);
       const superseded = current.quads.map((q) => quad(q.subject, q.predicate, q.object, namedNode(toVersionGraph(q.graph.value, current.iri, current.version))));
       const activity = activityQuads({ activityIri: `${this.args.baseIri}activities/${uuidv7()}`, recordIri: current.iri, useCase: kind.useCases.replace, agentIri: actor.agentIri, onBehalfOf: actor.onBehalfOf, startedAt: new Date(), previousVersion: current.version, newVersion: version, content: record });
-      await this.args.store.commit({ replaceGraphs: currentGraphs(current.iri), add: [...record, ...superseded, ...activity] });
+      // The version checked above must still be the stored one when the write applies: another API node on the
+      // same remote store may have replaced the record since (RFC 9110 §13.1.1 across nodes).
+      const stamp = current.quads.find((q) => q.subject.value === current.iri && q.predicate.value === `${FMAR}recordVersion`);
+      try {
+        await this.args.store.commit({ replaceGraphs: currentGraphs(current.iri), add: [...record, ...superseded, ...activity], requires: stamp ? [stamp] : [] });
+      } catch (error) {
+        if (error instanceof PreconditionFailedError) throw new VersionConflictError((await this.get(kind, id)).version);
+        throw error;
+      }
       return { iri: current.iri, id, version, quads: record, warnings };
     });
   }

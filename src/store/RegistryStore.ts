@@ -11,6 +11,12 @@ export interface StoreTransaction {
   replaceGraphs?: string[];
   add: Quad[];
   remove?: Quad[];
+  /**
+   * Quads that must be in the store when the transaction applies, or it is refused with
+   * PreconditionFailedError and changes nothing (optimistic concurrency that holds across API nodes: e.g. a
+   * replacement requires the record's version it was checked against).
+   */
+  requires?: Quad[];
 }
 
 export interface CommitReceipt {
@@ -45,5 +51,13 @@ export class StoreUnavailableError extends Error {
   constructor(message: string, override readonly cause?: unknown) {
     super(message);
     this.name = 'StoreUnavailableError';
+  }
+}
+
+/** A transaction's `requires` did not hold: another write changed the state it was prepared against. */
+export class PreconditionFailedError extends Error {
+  constructor(readonly missing: Quad) {
+    super(`the store no longer holds ${missing.subject.value} ${missing.predicate.value} ${JSON.stringify(missing.object.value)}: changed by another write`);
+    this.name = 'PreconditionFailedError';
   }
 }

@@ -149,6 +149,7 @@ export class SparqlRegistryStore implements RegistryStore {
         replaceGraphs: pack.flatMap((p) => p.transaction.replaceGraphs ?? []),
         add: pack.flatMap((p) => p.transaction.add),
         remove: pack.flatMap((p) => p.transaction.remove ?? []),
+        requires: pack.flatMap((p) => p.transaction.requires ?? []),
       });
       for (const p of pack) p.resolve(receipt);
     } catch (error) {

@@ -1,5 +1,5 @@
 import { Writer, type Quad } from 'n3';
-import type { StoreTransaction } from './RegistryStore.js';
+import { PreconditionFailedError, type StoreTransaction } from './RegistryStore.js';
 
 /**
  * A transaction as the exact change it makes to the current state: removals that exist, additions that do
@@ -9,9 +9,9 @@ export function quadKey(q: Quad): string {
   return new Writer({ format: 'N-Quads' }).quadToString(q.subject, q.predicate, q.object, q.graph);
 }
 
-/** The graphs a transaction touches: the ones it replaces and the ones its quads belong to. */
+/** The graphs a transaction touches: the ones it replaces, the ones its quads belong to, the ones it requires. */
 export function touchedGraphs(transaction: StoreTransaction): Set<string> {
-  return new Set<string>([...(transaction.replaceGraphs ?? []), ...transaction.add.map((q) => q.graph.value), ...(transaction.remove ?? []).map((q) => q.graph.value)]);
+  return new Set<string>([...(transaction.replaceGraphs ?? []), ...transaction.add.map((q) => q.graph.value), ...(transaction.remove ?? []).map((q) => q.graph.value), ...(transaction.requires ?? []).map((q) => q.graph.value)]);
 }
 
 export async function exactPatch(transaction: StoreTransaction, readGraph: (graph: string) => Quad[] | Promise<Quad[]>): Promise<{ removed: Quad[]; added: Quad[] }> {
@@ -22,6 +22,7 @@ export async function exactPatch(transaction: StoreTransaction, readGraph: (grap
 
 /** The synchronous core, for a backend that can read its state without waiting. */
 export function patchAgainst(transaction: StoreTransaction, current: Map<string, Map<string, Quad>>): { removed: Quad[]; added: Quad[] } {
+  for (const q of transaction.requires ?? []) if (!current.get(q.graph.value)!.has(quadKey(q))) throw new PreconditionFailedError(q);
   const removed = new Map<string, Quad>();
   for (const graph of transaction.replaceGraphs ?? []) for (const [key, q] of current.get(graph)!) removed.set(key, q);
   for (const q of transaction.remove ?? []) if (current.get(q.graph.value)!.has(quadKey(q))) removed.set(quadKey(q), q);

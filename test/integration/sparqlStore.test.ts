@@ -102,6 +102,29 @@ const { namedNode, literal, quad } = DataFactory;
     for (const n of nodes) await n.close();
   });
 
+  it('two API nodes accepting a PUT of the same version: one wins, the other gets 412 (no lost update)', async () => {
+    const base = freshBase();
+    const config = { ...configFromEnvironment({ FMAR_BASE_IRI: base, FMAR_ADMIN_TOKEN: ADMIN_TOKEN, FMAR_STORE: 'sparql', FMAR_SPARQL_QUERY_URL: queryUrl, FMAR_GSP_URL: gspUrl, FMAR_GSP_GRAPH_PARAM: gspGraphParameter }), validationWorkers: 0 };
+    const registries = [await openRegistry(config), await openRegistry(config)];
+    const apps = registries.map((r) => createApp(r, pino({ level: 'silent' })));
+    const auth = { Authorization: `Bearer ${ADMIN_TOKEN}` };
+    try {
+      const org = await request(apps[0]).post('/organisations').set(auth).send(await exampleBody('organisation')).expect(201);
+      const asset = await request(apps[0]).post('/assets').set(auth).set('FMAR-On-Behalf-Of', org.body.fmarOrganisationId).send(await exampleBody('asset')).expect(201);
+      const read = await request(apps[1]).get(`/assets/${asset.body.assetId}`).expect(200);
+      const puts = await Promise.all(apps.map((app, i) => request(app).put(`/assets/${asset.body.assetId}`).set(auth).set('If-Match', '"v1.jsonld"').send({ ...read.body, assetName: `Renamed by node ${i}` })));
+      assert.deepEqual(puts.map((p) => p.status).sort(), [200, 412], JSON.stringify(puts.map((p) => p.body)));
+      const winner = puts.find((p) => p.status === 200)!;
+      const now = await request(apps[1]).get(`/assets/${asset.body.assetId}`).expect(200);
+      assert.equal(now.body.assetName, winner.body.assetName);
+      assert.equal(now.body.recordVersion, 2);
+      const history = await request(apps[0]).get(`/assets/${asset.body.assetId}/history`).expect(200);
+      assert.deepEqual(history.body.versions.map((v: { version: number }) => v.version), [1, 2]);
+    } finally {
+      for (const r of registries) await r.close();
+    }
+  });
+
   it('without the lock, Virtuoso lets two nodes claim one position, and the store reports the fork instead of hiding it', async () => {
     const base = freshBase();
     const open = () => SparqlRegistryStore.open({ queryUrl: queryUrl!, updateUrl: queryUrl!, gspUrl: gspUrl!, gspGraphParameter, baseIri: base, writeLock: 'none' });

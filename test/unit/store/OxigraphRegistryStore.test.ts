@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { DataFactory, type Quad } from 'n3';
 import { OxigraphRegistryStore } from '../../../src/store/OxigraphRegistryStore.js';
 import { CorruptJournalError } from '../../../src/store/rdfPatch.js';
+import { PreconditionFailedError } from '../../../src/store/RegistryStore.js';
 
 const { namedNode, literal, quad } = DataFactory;
 const g = (n: number) => `https://registry.test/assets/${n}`;
@@ -35,6 +36,17 @@ describe('The Oxigraph registry store', () => {
     await store.commit({ replaceGraphs: [g(1)], add: record(1, 'uno').slice(0, 1) });
     assert.deepEqual(await names(store), ['uno']);
     assert.equal((await store.readGraph(g(1))).length, 1);
+    await store.close();
+  });
+
+  it('applies a transaction only while the quads it requires are there, and refuses it whole otherwise', async () => {
+    const store = await OxigraphRegistryStore.open({ dataDir: dir });
+    await store.commit({ add: record(1, 'one') });
+    const [name] = record(1, 'one');
+    await store.commit({ replaceGraphs: [g(1)], add: record(1, 'uno'), requires: [name] });
+    await assert.rejects(store.commit({ replaceGraphs: [g(1)], add: record(1, 'eins'), requires: [name] }), PreconditionFailedError);
+    assert.deepEqual(await names(store), ['uno']);
+    assert.equal(store.head().sequence, 2, 'the refused transaction has no journal record');
     await store.close();
   });
 
