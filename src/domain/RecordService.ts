@@ -5,7 +5,7 @@ import type { PropertyInfo } from '../ontology/OntologyModel.js';
 import { activityQuads } from '../provenance/activityQuads.js';
 import { currentGraphs, partGraph, toVersionGraph, versionGraphs } from '../provenance/recordGraphs.js';
 import type { DocumentLoader } from '../rdf/documentLoader.js';
-import { jsonLdToQuads } from '../rdf/jsonLdToQuads.js';
+import { FlatRecordCodec } from '../rdf/FlatRecordCodec.js';
 import { FMAR, FMAR_CONTEXT_URL, PROV, RDF, XSD } from '../rdf/namespaces.js';
 import { PreconditionFailedError, type RegistryStore } from '../store/RegistryStore.js';
 import { selectBindings } from '../store/selectBindings.js';
@@ -91,6 +91,8 @@ export class RecordService {
   /** Property IRI -> what the write and read paths need of it, looked up once rather than per quad. */
   private readonly properties: Map<string, PropertyInfo>;
   private readonly decimalProperties: Set<string>;
+  /** JSON-LD -> quads without jsonld.js for flat records (jsonld.js for anything else), compiled once from the context. */
+  private codec?: Promise<FlatRecordCodec>;
 
   constructor(private readonly args: RecordServiceArgs) {
     this.today = args.today ?? (() => new Date().toISOString().slice(0, 10));
@@ -352,7 +354,8 @@ export class RecordService {
     const document = { ...fields, '@context': FMAR_CONTEXT_URL, '@id': iri, '@type': (fields['@type'] as string | undefined) ?? kind.className };
     let quads: Quad[];
     try {
-      quads = await jsonLdToQuads(document, this.args.documentLoader);
+      this.codec ??= FlatRecordCodec.load(this.args.documentLoader, { contextUrl: FMAR_CONTEXT_URL });
+      quads = await (await this.codec).toQuads(document);
     } catch (error) {
       throw new InvalidRecordError('json-ld', (error as Error).message, [{ severity: 'Violation', message: (error as Error).message }]);
     }

@@ -1,17 +1,20 @@
 import type { Quad } from 'n3';
 import type { ModelQueries } from '../ontology/modelQueries.js';
 import type { DocumentLoader } from '../rdf/documentLoader.js';
+import { FlatRecordCodec, type NativeType } from '../rdf/FlatRecordCodec.js';
 import { FMAR_CONTEXT_URL, XSD } from '../rdf/namespaces.js';
-import { writeCompactJsonLd, writeRdf } from '../rdf/serializeRdf.js';
+import { writeRdf } from '../rdf/serializeRdf.js';
 import type { RecordMediaType } from './negotiate.js';
 
 /**
  * A record's quads in the negotiated media type. JSON-LD is compacted with the FMAR context, and numbers
  * and booleans become JSON numbers and booleans again (JSON-LD compaction keeps typed literals as strings),
- * so that a GET body can be sent back in a PUT.
+ * so that a GET body can be sent back in a PUT. A flat record is compacted by the FlatRecordCodec (compiled
+ * once from the context); anything else by jsonld.js (writeCompactJsonLd), the reference it is tested against.
  */
 export class RecordRepresentation {
-  private readonly nativeTypes: Map<string, 'number' | 'boolean'>;
+  private readonly nativeTypes: Map<string, NativeType>;
+  private codec?: Promise<FlatRecordCodec>;
 
   constructor(
     private readonly model: ModelQueries,
@@ -26,17 +29,9 @@ export class RecordRepresentation {
   }
 
   async json(quads: Quad[]): Promise<Record<string, unknown>> {
-    const compacted = await writeCompactJsonLd(quads, FMAR_CONTEXT_URL, this.documentLoader);
-    const nodes = Array.isArray(compacted['@graph']) ? (compacted['@graph'] as Record<string, unknown>[]) : [compacted];
-    for (const node of nodes) {
-      for (const [key, value] of Object.entries(node)) {
-        const type = this.nativeTypes.get(key);
-        if (!type) continue;
-        const convert = (v: unknown) => (typeof v !== 'string' ? v : type === 'boolean' ? v === 'true' : Number(v));
-        node[key] = Array.isArray(value) ? value.map(convert) : convert(value);
-      }
-    }
-    return compacted;
+    this.codec ??= FlatRecordCodec.load(this.documentLoader, { contextUrl: FMAR_CONTEXT_URL, nativeTypes: this.nativeTypes });
+    // A record's quads are all about the record (its IRI is their subject); the codec checks that.
+    return (await this.codec).toCompactJson(quads, quads[0]?.subject.value ?? '');
   }
 
   async text(quads: Quad[], mediaType: Exclude<RecordMediaType, 'application/ld+json' | 'application/json' | 'text/html'>): Promise<string> {
