@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import oxigraph from 'oxigraph';
-import { graphNames, graphNQuads, patchToUpdate } from '../store/oxigraphText.js';
+import { applyOxigraphPatch, graphNames, graphNQuads, patchToOxigraph } from '../store/oxigraphText.js';
 import { checkSnapshot, listSnapshots } from '../store/Snapshots.js';
 import { GENESIS_HASH, scanJournal, type ParsedRecord } from '../store/rdfPatch.js';
 
@@ -84,10 +84,7 @@ async function verifySnapshots(dataDir: string, records: ParsedRecord[]): Promis
 }
 
 function replay(store: oxigraph.Store, records: ParsedRecord[]): oxigraph.Store {
-  for (const record of records) {
-    const update = patchToUpdate(record);
-    if (update) store.update(update);
-  }
+  for (const record of records) applyOxigraphPatch(store, patchToOxigraph(record));
   return store;
 }
 

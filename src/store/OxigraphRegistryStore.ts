@@ -4,7 +4,7 @@ import { DataFactory, Parser, type Quad } from 'n3';
 import oxigraph from 'oxigraph';
 import { patchAgainst, quadKey, touchedGraphs } from './exactPatch.js';
 import { Journal, type JournalFaults } from './Journal.js';
-import { graphNames, graphNQuads, patchToUpdate } from './oxigraphText.js';
+import { applyOxigraphPatch, graphNames, graphNQuads, patchToOxigraph, type OxigraphPatch } from './oxigraphText.js';
 import { GENESIS_HASH, parseJournal, writePatchRecord, CorruptJournalError, type PatchRecord } from './rdfPatch.js';
 import { StoreUnavailableError, type CommitReceipt, type QueryOptions, type RegistryStore, type StoreTransaction } from './RegistryStore.js';
 import { createSnapshot, latestSnapshot, pruneSnapshots } from './Snapshots.js';
@@ -147,16 +147,16 @@ export class OxigraphRegistryStore implements RegistryStore {
   }
 
   private apply(record: PatchRecord): void {
-    const update = patchToUpdate(record);
-    if (!update) return;
-    this.store.update(update);
-    for (const listener of this.patchListeners) listener(update);
+    const patch = patchToOxigraph(record);
+    if (!patch.deleteUpdate && !patch.addNQuads) return;
+    applyOxigraphPatch(this.store, patch);
+    for (const listener of this.patchListeners) listener(patch);
   }
 
-  private readonly patchListeners = new Set<(update: string) => void>();
+  private readonly patchListeners = new Set<(patch: OxigraphPatch) => void>();
 
   /** Follows every change applied to the in-memory store, in order (read replicas). */
-  onPatch(listener: (update: string) => void): () => void {
+  onPatch(listener: (patch: OxigraphPatch) => void): () => void {
     this.patchListeners.add(listener);
     return () => this.patchListeners.delete(listener);
   }

@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { QueryRequest, QueryRunner } from './QueryRunner.js';
 import type { WorkerRequest, WorkerResponse } from './queryWorker.js';
+import type { OxigraphPatch } from './oxigraphText.js';
 
 /**
  * Runs SPARQL queries in a worker thread on a replica that follows the store's committed patches. A query
@@ -25,7 +26,7 @@ export interface ReplicaSource {
   /** The whole store as N-Quads chunks (graph by graph). */
   dumpChunks(): Iterable<string>;
   /** Calls back with each committed patch as a SPARQL Update; returns an unsubscribe function. */
-  onPatch(listener: (update: string) => void): () => void;
+  onPatch(listener: (patch: OxigraphPatch) => void): () => void;
   /** Calls back when the source's state was rebuilt from disk; the replica then reseeds. */
   onReset(listener: () => void): () => void;
 }
@@ -44,7 +45,7 @@ export class QueryReplica implements QueryRunner {
 
   constructor(private readonly source: ReplicaSource) {
     this.spawn();
-    this.unsubscribe = source.onPatch((update) => this.post({ type: 'patch', update }));
+    this.unsubscribe = source.onPatch((patch) => this.post({ type: 'patch', patch }));
     // Reseeded before the next query; a query already running finishes on the old replica.
     this.unsubscribeReset = source.onReset(() => {
       this.needsReseed = true;

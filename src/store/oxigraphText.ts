@@ -2,15 +2,33 @@ import { Writer, type Quad } from 'n3';
 import oxigraph from 'oxigraph';
 import type { PatchRecord } from './rdfPatch.js';
 
-/**
- * Text crossings into and out of Oxigraph (never its term objects: measured 50x slower): a patch as one
- * SPARQL Update, graphs as N-Quads. Shared by the store, snapshots, replicas and the audit verifier.
+/*
+ * Text crossings into and out of Oxigraph (never its term objects: measured 50x slower): a patch as a
+ * DELETE DATA and N-Quads to load, graphs as N-Quads. Shared by the store, snapshots, replicas and the audit verifier.
  */
-export function patchToUpdate(record: Pick<PatchRecord, 'removed' | 'added'>): string | undefined {
-  const parts: string[] = [];
-  if (record.removed.length) parts.push(`DELETE DATA { ${graphBlocks(record.removed)} }`);
-  if (record.added.length) parts.push(`INSERT DATA { ${graphBlocks(record.added)} }`);
-  return parts.length ? parts.join(' ;\n') : undefined;
+
+/**
+ * A patch as Oxigraph applies it: removals as one SPARQL DELETE DATA, additions as N-Quads for `load`, its
+ * streaming parser (no slower than INSERT DATA per record, measured, and it does not hold a whole SPARQL text
+ * and its parse for a large addition). Plain strings, so it can be posted to replica workers.
+ */
+export interface OxigraphPatch {
+  deleteUpdate?: string;
+  addNQuads?: string;
+}
+
+export function patchToOxigraph(record: Pick<PatchRecord, 'removed' | 'added'>): OxigraphPatch {
+  const writer = new Writer({ format: 'N-Quads' });
+  return {
+    ...(record.removed.length ? { deleteUpdate: `DELETE DATA { ${graphBlocks(record.removed)} }` } : {}),
+    ...(record.added.length ? { addNQuads: record.added.map((q) => writer.quadToString(q.subject, q.predicate, q.object, q.graph)).join('') } : {}),
+  };
+}
+
+/** Removals first, then additions: the order of the patch record. */
+export function applyOxigraphPatch(store: oxigraph.Store, patch: OxigraphPatch): void {
+  if (patch.deleteUpdate) store.update(patch.deleteUpdate);
+  if (patch.addNQuads) store.load(patch.addNQuads, { format: 'application/n-quads' });
 }
 
 /**

@@ -5,10 +5,11 @@
  */
 import { parentPort } from 'node:worker_threads';
 import oxigraph from 'oxigraph';
+import { applyOxigraphPatch, type OxigraphPatch } from './oxigraphText.js';
 
 export type WorkerRequest =
   | { type: 'load'; nquads: string }
-  | { type: 'patch'; update: string }
+  | { type: 'patch'; patch: OxigraphPatch }
   | { type: 'query'; id: number; sparql: string; resultsFormat: string; defaultGraphs?: string[]; namedGraphs?: string[] };
 
 export type WorkerResponse = { type: 'result'; id: number; result: string } | { type: 'error'; id: number; message: string };
@@ -22,7 +23,7 @@ port.on('message', (message: WorkerRequest) => {
     return;
   }
   if (message.type === 'patch') {
-    store.update(message.update);
+    applyOxigraphPatch(store, message.patch);
     return;
   }
   try {
