@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
+import { parseShaclEngine, type ShaclEngineName } from './validation/shaclEngineName.js';
 
 /**
  * Configuration from the environment, with the documented defaults (README, docs/operations.md).
@@ -31,6 +32,8 @@ export interface RegistryConfig {
   sampleData: boolean;
   /** FMAR_VALIDATION_WORKERS: SHACL worker threads (default: one per core; 0 validates on the main thread). */
   validationWorkers: number;
+  /** FMAR_SHACL_ENGINE: `compiled` (the shapes compiled to JavaScript, the default) or `shacl-engine` (docs/validation-engine.md). */
+  shaclEngine: ShaclEngineName;
   /** FMAR_STORE: `embedded` (Oxigraph in this process, the default) or `sparql` (a remote SPARQL 1.1 server). */
   store: 'embedded' | 'sparql';
   /** FMAR_SPARQL_QUERY_URL, FMAR_SPARQL_UPDATE_URL, FMAR_GSP_URL (+ FMAR_GSP_GRAPH_PARAM, FMAR_SPARQL_USER, FMAR_SPARQL_PASSWORD, FMAR_SPARQL_WRITE_LOCK auto/virtuoso/none, FMAR_SPARQL_LOCK_LEASE_MS) for `sparql`. */
@@ -58,6 +61,7 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): Reg
     sampleData: (env.FMAR_SAMPLE_DATA ?? 'false') === 'true',
     logLevel: env.LOG_LEVEL ?? 'info',
     validationWorkers: Number(env.FMAR_VALIDATION_WORKERS ?? availableParallelism()),
+    shaclEngine: parseShaclEngine(env.FMAR_SHACL_ENGINE),
     ...storeConfig(env),
   };
 }

@@ -19,7 +19,7 @@ import type { QueryRunner } from './store/QueryRunner.js';
 import type { RegistryStore } from './store/RegistryStore.js';
 import { SparqlRegistryStore, remoteQueryRunner } from './store/SparqlRegistryStore.js';
 import { RequestBodyValidator } from './validation/RequestBodyValidator.js';
-import { ShaclValidator } from './validation/ShaclValidator.js';
+import { openShapesValidator } from './validation/openShapesValidator.js';
 import { ShaclWorkerPool, type RecordValidator } from './validation/ShaclWorkerPool.js';
 
 /**
@@ -61,8 +61,10 @@ export async function openRegistry(config: RegistryConfig, warn: (message: strin
   const documentLoader = createLocalDocumentLoader({ [FMAR_CONTEXT_URL]: context });
   const fieldNames = new Map(model.model.properties.map((p) => [p.iri, p.jsonName]));
   const shapesText = await readFile(join(root, 'shapes/fmar-shapes.ttl'), 'utf8');
-  // SHACL is the largest cost of a write: by default it runs on worker threads, one per core.
-  const shapes: RecordValidator = config.validationWorkers > 0 ? new ShaclWorkerPool(shapesText, fieldNames, config.validationWorkers) : new ShaclValidator(parseTurtle(shapesText), { fieldNames });
+  // SHACL runs on worker threads by default, one per core, with the shapes compiled to JavaScript unless
+  // FMAR_SHACL_ENGINE=shacl-engine (or the compiler refuses the shapes: then shacl-engine, with a warning).
+  const { engine, validator } = openShapesValidator(config.shaclEngine, parseTurtle(shapesText), fieldNames, warn);
+  const shapes: RecordValidator = config.validationWorkers > 0 ? new ShaclWorkerPool(shapesText, fieldNames, config.validationWorkers, engine) : validator;
   const bodies = await RequestBodyValidator.fromDirectory(join(root, 'shapes/json-schema'));
   let store: RegistryStore;
   let embedded: OxigraphRegistryStore | undefined;

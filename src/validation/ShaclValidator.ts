@@ -2,7 +2,7 @@ import { DataFactory, Store, type Quad } from 'n3';
 import { Validator } from 'shacl-engine';
 import { validations as sparqlValidations } from 'shacl-engine/sparql.js';
 import { FMAR_ANN, SH, compactIri } from '../rdf/namespaces.js';
-import type { Severity, ValidationReport, ValidationResultItem } from './ValidationReport.js';
+import { reportOf, type Severity, type ValidationReport, type ValidationResultItem } from './ValidationReport.js';
 
 /**
  * Validates RDF against the FMAR shapes with shacl-engine (chosen over rdf-validate-shacl on W3C suite
@@ -31,11 +31,18 @@ export class ShaclValidator {
   }
 
   async validate(data: Quad[] | Store): Promise<ValidationReport> {
+    return reportOf(await this.results(data));
+  }
+
+  /**
+   * The results in the order shacl-engine finds them (unsorted), of every shape or only of the given
+   * top-level shapes (IRIs). The compiled validator runs its sh:sparql shapes this way (CompiledValidator.ts).
+   */
+  async results(data: Quad[] | Store, shapes?: string[]): Promise<ValidationResultItem[]> {
     const dataset = data instanceof Store ? data : new Store(data);
-    const report = await this.validator.validate({ dataset: dataset as never });
-    const results = (report.results as EngineResult[]).map((r) => this.describe(r));
-    results.sort(compareResults);
-    return { conforms: !results.some((r) => r.severity === 'Violation'), results };
+    const only = shapes?.map((iri) => ({ terms: [DataFactory.namedNode(iri)] }));
+    const report = await this.validator.validate({ dataset: dataset as never }, only);
+    return (report.results as EngineResult[]).map((r) => this.describe(r));
   }
 
   /** The raw SHACL validation report graph (for the W3C conformance suite and debugging). */
@@ -71,13 +78,4 @@ interface EngineResult {
   message?: { value: string }[];
   constraintComponent?: { value: string };
   shape?: { ptr?: { term?: { termType: string; value: string } } };
-}
-
-function compareResults(a: ValidationResultItem, b: ValidationResultItem): number {
-  return (
-    a.focusNode.localeCompare(b.focusNode) ||
-    (a.severity === b.severity ? 0 : a.severity === 'Violation' ? -1 : 1) ||
-    (a.field ?? '').localeCompare(b.field ?? '') ||
-    a.message.localeCompare(b.message)
-  );
 }

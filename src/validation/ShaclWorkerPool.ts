@@ -1,8 +1,9 @@
 import { Worker } from 'node:worker_threads';
 import { Writer, type Quad } from 'n3';
+import type { ShaclEngineName } from './shaclEngineName.js';
 import type { ValidationReport } from './ValidationReport.js';
 
-/** What the record service needs from a validator: the in-process ShaclValidator or this pool. */
+/** What the record service needs from a validator: an in-process one (compiled or shacl-engine) or this pool. */
 export interface RecordValidator {
   validate(quads: Quad[]): Promise<ValidationReport>;
   close?(): Promise<void>;
@@ -11,17 +12,18 @@ export interface RecordValidator {
 const WORKER_URL = new URL(`./shaclWorker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
 
 /**
- * SHACL validation on worker threads (one per core by default), each with the shapes compiled once. Records
- * go out as N-Quads and come back as reports; each request goes to the worker with the fewest in flight.
+ * SHACL validation on worker threads (one per core by default), each with the shapes compiled once by the
+ * chosen engine (FMAR_SHACL_ENGINE). Records go out as N-Quads and come back as reports; each request goes
+ * to the worker with the fewest in flight.
  */
 export class ShaclWorkerPool implements RecordValidator {
   private readonly workers: { worker: Worker; inFlight: number }[] = [];
   private readonly pending = new Map<number, { resolve: (r: ValidationReport) => void; reject: (e: Error) => void; slot: { inFlight: number } }>();
   private nextId = 1;
 
-  constructor(shapesTurtle: string, fieldNames: Map<string, string>, size: number) {
+  constructor(shapesTurtle: string, fieldNames: Map<string, string>, size: number, engine: ShaclEngineName = 'compiled') {
     for (let i = 0; i < size; i++) {
-      const workerData = { shapes: shapesTurtle, fieldNames: [...fieldNames] };
+      const workerData = { shapes: shapesTurtle, fieldNames: [...fieldNames], engine };
       const worker = WORKER_URL.pathname.endsWith('.ts')
         ? new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL.href)}); });`, { eval: true, workerData })
         : new Worker(WORKER_URL, { workerData });

@@ -27,3 +27,22 @@ export interface ValidationReport {
 export function violations(report: ValidationReport): ValidationResultItem[] {
   return report.results.filter((r) => r.severity === 'Violation');
 }
+
+/**
+ * The order of results in a report: by focus node, violations before warnings, then field and message.
+ * Results equal on all four keep the order the engine found them in (Array.prototype.sort is stable).
+ */
+export function compareResults(a: ValidationResultItem, b: ValidationResultItem): number {
+  return (
+    a.focusNode.localeCompare(b.focusNode) ||
+    (a.severity === b.severity ? 0 : a.severity === 'Violation' ? -1 : 1) ||
+    (a.field ?? '').localeCompare(b.field ?? '') ||
+    a.message.localeCompare(b.message)
+  );
+}
+
+/** A report from results in the order the engine found them. */
+export function reportOf(results: ValidationResultItem[]): ValidationReport {
+  results.sort(compareResults);
+  return { conforms: !results.some((r) => r.severity === 'Violation'), results };
+}

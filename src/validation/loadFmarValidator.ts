@@ -8,6 +8,8 @@ import { ShaclValidator } from './ShaclValidator.js';
 /** The generated artefacts a validating process needs, read once from shapes/. */
 export interface FmarValidation {
   validator: ShaclValidator;
+  /** Property IRI -> JSON name (from the context), as the validator reports fields. */
+  fieldNames: Map<string, string>;
   documentLoader: DocumentLoader;
   context: { '@context': Record<string, unknown> };
 }
@@ -15,8 +17,9 @@ export interface FmarValidation {
 export async function loadFmarValidation(shapesDir: string): Promise<FmarValidation> {
   const context = JSON.parse(await readFile(join(shapesDir, 'context.jsonld'), 'utf8')) as FmarValidation['context'];
   const shapes = parseTurtle(await readFile(join(shapesDir, 'fmar-shapes.ttl'), 'utf8'), 'https://w3id.org/fmar/shapes');
-  const validator = new ShaclValidator(shapes, { fieldNames: fieldNamesOf(context) });
-  return { validator, documentLoader: createLocalDocumentLoader({ [FMAR_CONTEXT_URL]: context }), context };
+  const fieldNames = fieldNamesOf(context);
+  const validator = new ShaclValidator(shapes, { fieldNames });
+  return { validator, fieldNames, documentLoader: createLocalDocumentLoader({ [FMAR_CONTEXT_URL]: context }), context };
 }
 
 /** Property IRI -> JSON name, read back from the generated context. */
