@@ -18,7 +18,7 @@ export interface BenchVirtuoso {
 }
 
 export function startBenchVirtuoso(dir: string, httpPort: number, sqlPort: number, buffers = 340_000): BenchVirtuoso {
-  execFileSync(join(projectRoot(), '.ci/start-virtuoso'), [dir, String(httpPort), String(sqlPort)], { stdio: 'ignore', env: { ...process.env, VIRTUOSO_BUFFERS: String(buffers), VIRTUOSO_MAX_ROWS: '5000000' } });
+  execFileSync(join(projectRoot(), '.ci/start-virtuoso'), [dir, String(httpPort), String(sqlPort)], { stdio: 'ignore', env: { ...process.env, VIRTUOSO_BUFFERS: String(buffers), VIRTUOSO_MAX_ROWS: '5000000', VIRTUOSO_THREADS: '32' } });
   const isql = (sql: string) => execFileSync('isql-vt', [String(sqlPort), 'dba', 'dba', `exec=${sql}`], { encoding: 'utf8', maxBuffer: 1 << 24 });
   return {
     url: `http://127.0.0.1:${httpPort}/sparql`,

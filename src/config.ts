@@ -36,8 +36,8 @@ export interface RegistryConfig {
   shaclEngine: ShaclEngineName;
   /** FMAR_STORE: `embedded` (Oxigraph in this process, the default) or `sparql` (a remote SPARQL 1.1 server). */
   store: 'embedded' | 'sparql';
-  /** FMAR_SPARQL_QUERY_URL, FMAR_SPARQL_UPDATE_URL, FMAR_GSP_URL (+ FMAR_GSP_GRAPH_PARAM, FMAR_SPARQL_USER, FMAR_SPARQL_PASSWORD, FMAR_SPARQL_WRITE_LOCK auto/virtuoso/none, FMAR_SPARQL_LOCK_LEASE_MS) for `sparql`. */
-  sparql?: { queryUrl: string; updateUrl: string; gspUrl: string; gspGraphParameter: string; credentials?: { user: string; password: string }; writeLock: 'auto' | 'virtuoso' | 'none'; lockLeaseMs: number };
+  /** FMAR_SPARQL_QUERY_URL, FMAR_SPARQL_UPDATE_URL, FMAR_GSP_URL (+ FMAR_GSP_GRAPH_PARAM, FMAR_SPARQL_USER, FMAR_SPARQL_PASSWORD, FMAR_SPARQL_WRITE_LOCK auto/virtuoso/none, FMAR_SPARQL_LOCK_LEASE_MS, FMAR_SPARQL_MAX_CONNECTIONS) for `sparql`. */
+  sparql?: { queryUrl: string; updateUrl: string; gspUrl: string; gspGraphParameter: string; credentials?: { user: string; password: string }; writeLock: 'auto' | 'virtuoso' | 'none'; lockLeaseMs: number; maxConnections: number };
   /** LOG_LEVEL: pino level (info). */
   logLevel: string;
 }
@@ -82,6 +82,7 @@ function storeConfig(env: NodeJS.ProcessEnv): Pick<RegistryConfig, 'store' | 'sp
       credentials: env.FMAR_SPARQL_USER ? { user: env.FMAR_SPARQL_USER, password: env.FMAR_SPARQL_PASSWORD ?? '' } : undefined,
       writeLock: writeLockKind(env.FMAR_SPARQL_WRITE_LOCK ?? 'auto'),
       lockLeaseMs: Number(env.FMAR_SPARQL_LOCK_LEASE_MS ?? 10_000),
+      maxConnections: Number(env.FMAR_SPARQL_MAX_CONNECTIONS ?? 8),
     },
   };
 }

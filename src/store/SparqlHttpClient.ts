@@ -20,9 +20,15 @@ export interface HttpResult {
 }
 
 export class SparqlHttpClient {
-  private readonly agents = { http: new http.Agent({ keepAlive: true, maxSockets: 32 }), https: new https.Agent({ keepAlive: true, maxSockets: 32 }) };
+  private readonly agents: { http: http.Agent; https: https.Agent };
 
-  constructor(private readonly credentials?: { user: string; password: string }) {}
+  /**
+   * `maxConnections` caps the open connections to the server (requests beyond wait their turn): Virtuoso's
+   * default configuration serves 10 (ServerThreads, MaxKeepAlives) and answers 503 past them.
+   */
+  constructor(private readonly credentials?: { user: string; password: string }, maxConnections = 8) {
+    this.agents = { http: new http.Agent({ keepAlive: true, maxSockets: maxConnections }), https: new https.Agent({ keepAlive: true, maxSockets: maxConnections }) };
+  }
 
   request(method: string, url: string, options: { body?: string; contentType?: string; accept: string; timeoutMs?: number; signal?: AbortSignal }): Promise<HttpResult> {
     const target = new URL(url);

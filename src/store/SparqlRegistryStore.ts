@@ -49,6 +49,8 @@ export interface SparqlStoreOptions {
    * an operation that failed left the one before it applied), so a commit is always one operation.
    */
   maxOperationQuads?: number;
+  /** Connections this node keeps to the server at most (FMAR_SPARQL_MAX_CONNECTIONS, default 8). */
+  maxConnections?: number;
 }
 
 interface PendingCommit {
@@ -73,12 +75,12 @@ export class SparqlRegistryStore implements RegistryStore {
   private lock: WriteLock = NO_WRITE_LOCK;
 
   private constructor(private readonly options: Required<Omit<SparqlStoreOptions, 'credentials'>> & Pick<SparqlStoreOptions, 'credentials'>) {
-    this.http = new SparqlHttpClient(options.credentials);
+    this.http = new SparqlHttpClient(options.credentials, options.maxConnections);
     this.headGraph = `${options.baseIri}.well-known/fmar/head`;
   }
 
   static async open(options: SparqlStoreOptions): Promise<SparqlRegistryStore> {
-    const store = new SparqlRegistryStore({ gspGraphParameter: 'graph', timeoutMs: 30_000, maxRetries: 20, writeLock: 'auto', lockLeaseMs: 10_000, maxOperationQuads: 600, ...options });
+    const store = new SparqlRegistryStore({ gspGraphParameter: 'graph', timeoutMs: 30_000, maxRetries: 20, writeLock: 'auto', lockLeaseMs: 10_000, maxOperationQuads: 600, maxConnections: 8, ...options });
     store.lastHead = await store.readHead();
     const lockKind = store.options.writeLock === 'auto' ? ((await store.serverName()).startsWith('Virtuoso') ? 'virtuoso' : 'none') : store.options.writeLock;
     if (lockKind === 'virtuoso') {
