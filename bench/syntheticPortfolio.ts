@@ -61,6 +61,16 @@ function weighted<T extends { weight: number }>(items: T[], random: () => number
   return items[items.length - 1];
 }
 
+/** One asset's category, GSP group, FSP and capacity, drawn from the real distributions (four draws, in order). */
+function drawAsset<F extends { weight: number }>(sources: PortfolioSources, fsps: F[], random: () => number): { category: string; gsp: PortfolioSources['gspGroups'][number]; fsp: F; kw: number } {
+  const category = weighted(CATEGORY_MIX.map(([c, weight]) => ({ c, weight })), random).c;
+  const gsp = weighted(sources.gspGroups, random);
+  const fsp = weighted(fsps, random);
+  const kw = category === 'EV_CHARGER' ? (random() < 0.85 ? 7 : 22) : category === 'HEAT_PUMP' ? Math.round((4 + random() * 10) * 100) / 100
+    : category === 'BESS' ? sources.bessKw[Math.floor(random() * sources.bessKw.length)] : sources.solarKw[Math.floor(random() * sources.solarKw.length)];
+  return { category, gsp, fsp, kw };
+}
+
 export interface GeneratedAsset {
   id: string;
   iri: string;
@@ -97,11 +107,7 @@ export function* generatePortfolio(sources: PortfolioSources, base: string, coun
   const day = '2026-11-27';
   const units = new Map<string, string>();
   for (let i = 0; i < count; i++) {
-    const category = weighted(CATEGORY_MIX.map(([c, weight]) => ({ c, weight })), random).c;
-    const gsp = weighted(sources.gspGroups, random);
-    const fsp = weighted(fsps, random);
-    const kw = category === 'EV_CHARGER' ? (random() < 0.85 ? 7 : 22) : category === 'HEAT_PUMP' ? Math.round((4 + random() * 10) * 100) / 100
-      : category === 'BESS' ? sources.bessKw[Math.floor(random() * sources.bessKw.length)] : sources.solarKw[Math.floor(random() * sources.solarKw.length)];
+    const { category, gsp, fsp, kw } = drawAsset(sources, fsps, random);
     const id = uuidv7({ msecs: Date.UTC(2026, 10, 27) + i, random: Uint8Array.from({ length: 16 }, () => Math.floor(random() * 256)) });
     const iri = `${base}assets/${id}`;
     const mpan = () => gsp.distributor + String(Math.floor(random() * 1e11)).padStart(11, '0');
@@ -156,11 +162,7 @@ export function* generateAssetBodies(sources: PortfolioSources, count: number, t
   const random = seededRandom(seed);
   const fsps = sources.fspWeights.map((f, index) => ({ ...f, index }));
   for (let i = 0; i < count; i++) {
-    const category = weighted(CATEGORY_MIX.map(([c, weight]) => ({ c, weight })), random).c;
-    const gsp = weighted(sources.gspGroups, random);
-    const fsp = weighted(fsps, random);
-    const kw = category === 'EV_CHARGER' ? (random() < 0.85 ? 7 : 22) : category === 'HEAT_PUMP' ? Math.round((4 + random() * 10) * 100) / 100
-      : category === 'BESS' ? sources.bessKw[Math.floor(random() * sources.bessKw.length)] : sources.solarKw[Math.floor(random() * sources.solarKw.length)];
+    const { category, gsp, fsp, kw } = drawAsset(sources, fsps, random);
     const mpan = () => gsp.distributor + String(Math.floor(random() * 1e11)).padStart(11, '0');
     const body: Record<string, unknown> = {
       '@type': 'Asset',
