@@ -7,6 +7,7 @@ import type { QueryRequest, QueryRunner } from './QueryRunner.js';
 import { QuerySyntaxError, QueryTimeoutError } from './QueryReplica.js';
 import { StoreUnavailableError, type CommitReceipt, type QueryOptions, type RegistryStore, type StoreTransaction } from './RegistryStore.js';
 import { RemoteStoreError, SparqlHttpClient } from './SparqlHttpClient.js';
+import type { BindingTerm } from './selectBindings.js';
 import { NO_WRITE_LOCK, VirtuosoWriteLock, type WriteLock } from './VirtuosoWriteLock.js';
 
 /**
@@ -219,7 +220,7 @@ export class SparqlRegistryStore implements RegistryStore {
     const result = new Map<string, Quad[]>(graphs.map((g) => [g, []]));
     for (let i = 0; i < graphs.length; i += 100) {
       const values = graphs.slice(i, i + 100).map((g) => `<${g}>`).join(' ');
-      const rows = (await this.select(`SELECT ?g ?s ?p ?o WHERE { VALUES ?g { ${values} } GRAPH ?g { ?s ?p ?o } }`)).results.bindings as unknown as Record<string, JsonTerm>[];
+      const rows = (await this.select(`SELECT ?g ?s ?p ?o WHERE { VALUES ?g { ${values} } GRAPH ?g { ?s ?p ?o } }`)).results.bindings;
       for (const row of rows) result.get(row.g.value)!.push(quad(fromJsonTerm(row.s) as Quad['subject'], namedNode(row.p.value), fromJsonTerm(row.o) as Quad['object'], namedNode(row.g.value)));
     }
     return result;
@@ -264,8 +265,8 @@ export class SparqlRegistryStore implements RegistryStore {
     return request.resultsFormat.includes('sparql-results+json') ? normaliseJsonResults(res.body) : res.body;
   }
 
-  private async select(sparql: string): Promise<{ results: { bindings: Record<string, { value: string }>[] } }> {
-    return JSON.parse(await this.post(this.options.queryUrl, `query=${encodeURIComponent(sparql)}`, 'application/sparql-results+json')) as { results: { bindings: Record<string, { value: string }>[] } };
+  private async select(sparql: string): Promise<{ results: { bindings: Record<string, BindingTerm>[] } }> {
+    return JSON.parse(await this.post(this.options.queryUrl, `query=${encodeURIComponent(sparql)}`, 'application/sparql-results+json')) as { results: { bindings: Record<string, BindingTerm>[] } };
   }
 
   private async post(url: string, body: string, accept: string): Promise<string> {
@@ -286,15 +287,8 @@ export function remoteQueryRunner(store: SparqlRegistryStore): QueryRunner {
   return { query: (request, timeoutMs) => store.queryWithDeadline(request, timeoutMs), close: async () => undefined };
 }
 
-interface JsonTerm {
-  type: string;
-  value: string;
-  datatype?: string;
-  'xml:lang'?: string;
-}
-
 /** A term of SPARQL 1.1 JSON results (and Virtuoso's SPARQL 1.0 "typed-literal") as an RDF/JS term. */
-function fromJsonTerm(term: JsonTerm): Quad['object'] {
+function fromJsonTerm(term: BindingTerm): Quad['object'] {
   if (term.type === 'uri') return namedNode(term.value);
   if (term.type === 'bnode') return DataFactory.blankNode(term.value);
   if (term['xml:lang']) return literal(term.value, term['xml:lang']);
