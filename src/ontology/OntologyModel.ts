@@ -53,6 +53,8 @@ export interface PropertyInfo {
   requiredFor: string[];
   minCount?: number;
   systemAssigned: boolean;
+  /** Only an FMAR administrator may change it once the record exists (fmarann:administratorOnly). */
+  administratorOnly: boolean;
   pattern?: string;
   patternDescription?: string;
   minLength?: number;

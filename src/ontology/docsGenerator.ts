@@ -90,7 +90,7 @@ function classPage(q: ModelQueries, c: ClassInfo): string {
   const rows = q
     .propertiesOf(c.iri)
     .map((p) => {
-      const cardinality = `${q.isRequired(p, c.iri) ? 'required' : 'optional'}, ${p.functional ? 'one value' : 'several values'}${p.systemAssigned ? ', <span class="tag">set by the registry</span>' : ''}`;
+      const cardinality = `${q.isRequired(p, c.iri) ? 'required' : 'optional'}, ${p.functional ? 'one value' : 'several values'}${p.systemAssigned ? ', <span class="tag">set by the registry</span>' : ''}${p.administratorOnly ? ', <span class="tag">changed by administrators only</span>' : ''}`;
       const elexon = p.elexonTerm ? `<br><span class="muted">Elexon: ${esc(p.elexonAttribute ?? '')} (<code>${esc(p.elexonTerm)}</code>)</span>` : '';
       const source = p.source ? `<br><span class="muted">Rule source: ${esc(p.source)}</span>` : '';
       const align = p.alignments.length ? `<br><span class="muted">${p.alignments.map((a) => `${esc(compactIri(a.relation))} ${esc(compactIri(a.target))}`).join(', ')}</span>` : '';

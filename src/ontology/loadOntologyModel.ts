@@ -72,6 +72,7 @@ export function buildOntologyModel(quads: Quad[]): OntologyModel {
         requiredFor: read.iris(s, `${FMAR_ANN}requiredFor`),
         minCount: read.number(s, `${FMAR_ANN}minCount`),
         systemAssigned: read.boolean(s, `${FMAR_ANN}systemAssigned`),
+        administratorOnly: read.boolean(s, `${FMAR_ANN}administratorOnly`),
         pattern: read.optional(s, `${FMAR_ANN}pattern`),
         patternDescription: read.optional(s, `${FMAR_ANN}patternDescription`),
         minLength: read.number(s, `${FMAR_ANN}minLength`),

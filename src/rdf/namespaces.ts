@@ -4,6 +4,11 @@ export const FMAR_ANN = 'https://w3id.org/fmar/ontology/annotation#';
 export const FMAR_CODE = 'https://w3id.org/fmar/ontology/code/';
 export const FMAR_SHAPES = 'https://w3id.org/fmar/shapes#';
 export const FMAR_ONTOLOGY = 'https://w3id.org/fmar/ontology';
+/**
+ * The registry's access index (docs/access.md): `<graph> access:readableBy <audience>` statements, written by the
+ * registry with each record in the graph {record}#access, decide which named graphs a principal may read.
+ */
+export const FMAR_ACCESS = 'https://w3id.org/fmar/access#';
 /** The IRI FSPs put in `@context`; the local document loader answers it with the generated context. */
 export const FMAR_CONTEXT_URL = 'https://w3id.org/fmar/context/v1';
 /** Record IRIs of the checked-in context and examples; a registry substitutes its own base at run time. */
