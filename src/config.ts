@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
+import type { OidcConfig } from './access/JwtVerifier.js';
 import { parseShaclEngine, type ShaclEngineName } from './validation/shaclEngineName.js';
 
 /**
@@ -40,6 +41,12 @@ export interface RegistryConfig {
   sparql?: { queryUrl: string; updateUrl: string; gspUrl: string; gspGraphParameter: string; credentials?: { user: string; password: string }; writeLock: 'auto' | 'virtuoso' | 'none'; lockLeaseMs: number; maxConnections: number };
   /** LOG_LEVEL: pino level (info). */
   logLevel: string;
+  /** FMAR_OIDC_ISSUER, FMAR_OIDC_AUDIENCE, FMAR_OIDC_JWKS_FILE (+ FMAR_OIDC_SUBJECT_CLAIM, sub): accept OIDC bearer JWTs (docs/access.md). */
+  oidc?: OidcConfig;
+  /** FMAR_RATE_LIMIT: requests per minute per credential (600); FMAR_ANONYMOUS_RATE_LIMIT: per client address without credentials (120). */
+  rateLimit: { perCredential: number; anonymous: number };
+  /** FMAR_CORS_ORIGINS: comma-separated origins browsers may call from ('*', the default, for any). */
+  corsOrigins: string[] | '*';
 }
 
 export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): RegistryConfig {
@@ -62,8 +69,18 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): Reg
     logLevel: env.LOG_LEVEL ?? 'info',
     validationWorkers: Number(env.FMAR_VALIDATION_WORKERS ?? availableParallelism()),
     shaclEngine: parseShaclEngine(env.FMAR_SHACL_ENGINE),
+    oidc: oidcConfig(env),
+    rateLimit: { perCredential: Number(env.FMAR_RATE_LIMIT ?? 600), anonymous: Number(env.FMAR_ANONYMOUS_RATE_LIMIT ?? 120) },
+    corsOrigins: !env.FMAR_CORS_ORIGINS || env.FMAR_CORS_ORIGINS === '*' ? '*' : env.FMAR_CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
     ...storeConfig(env),
   };
+}
+
+function oidcConfig(env: NodeJS.ProcessEnv): OidcConfig | undefined {
+  const { FMAR_OIDC_ISSUER: issuer, FMAR_OIDC_AUDIENCE: audience, FMAR_OIDC_JWKS_FILE: jwksFile } = env;
+  if (!issuer && !audience && !jwksFile) return undefined;
+  if (!issuer || !audience || !jwksFile) throw new Error('OIDC needs FMAR_OIDC_ISSUER, FMAR_OIDC_AUDIENCE and FMAR_OIDC_JWKS_FILE together');
+  return { issuer, audience, jwksFile: resolve(jwksFile), subjectClaim: env.FMAR_OIDC_SUBJECT_CLAIM ?? 'sub' };
 }
 
 function storeConfig(env: NodeJS.ProcessEnv): Pick<RegistryConfig, 'store' | 'sparql'> {

@@ -1,6 +1,14 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { AccessLog } from './access/AccessLog.js';
+import { Authenticator } from './access/Authenticator.js';
+import { CredentialService } from './access/CredentialService.js';
+import { JwtVerifier } from './access/JwtVerifier.js';
 import type { RegistryConfig } from './config.js';
+import { ApiKeyService } from './domain/ApiKeyService.js';
+import { OrganisationService } from './domain/OrganisationService.js';
+import { PlatformService } from './domain/PlatformService.js';
+import { UserService } from './domain/UserService.js';
 import { RECORD_KINDS } from './domain/RecordKind.js';
 import { AuditMonitor, type AuditVerifier } from './provenance/AuditMonitor.js';
 import { RemoteAuditMonitor } from './provenance/RemoteAuditMonitor.js';
@@ -40,11 +48,24 @@ export interface Registry {
   /** SPARQL runs here, off the event loop, with deadlines. */
   queries: QueryRunner;
   context: { '@context': Record<string, unknown> };
+  /** Identity and access (issue #6). */
+  authenticator: Authenticator;
+  credentials: CredentialService;
+  accessLog: AccessLog;
+  organisations: OrganisationService;
+  users: UserService;
+  platforms: PlatformService;
+  apiKeys: ApiKeyService;
   documentLoader: DocumentLoader;
   close(): Promise<void>;
 }
 
 export class BaseIriMismatchError extends Error {}
+
+/** The agent IRI of the bootstrap administrator (FMAR_ADMIN_TOKEN). */
+export function administratorAgent(baseIri: string): string {
+  return `${baseIri}agents/administrator`;
+}
 
 /** Store options that are not configuration (fault injection in tests). */
 export type RegistryStoreOptions = Pick<OxigraphStoreOptions, 'journalFaults'>;
@@ -82,10 +103,19 @@ export async function openRegistry(config: RegistryConfig, warn: (message: strin
     audit = new AuditMonitor(config.dataDir);
   }
   const records = new RecordService({ store, model, bodies, shapes, documentLoader, baseIri: config.baseIri });
-  const updates = new SparqlUpdateService({ store, baseIri: config.baseIri, protectedPaths: RECORD_KINDS.map((k) => k.path), ownGraphsOnly: config.store === 'sparql' });
+  // Credentials, access indexes and the access log are the registry's own: SPARQL Update never touches them.
+  const updates = new SparqlUpdateService({ store, baseIri: config.baseIri, protectedPaths: [...RECORD_KINDS.map((k) => k.path), 'credentials', 'access-log'], ownGraphsOnly: config.store === 'sparql' });
+  const credentials = new CredentialService({ store, baseIri: config.baseIri });
+  const authenticator = new Authenticator({ records, credentials, store, baseIri: config.baseIri, adminToken: config.adminToken, adminAgent: administratorAgent(config.baseIri), jwt: config.oidc ? new JwtVerifier(config.oidc) : undefined });
+  const accessLog = new AccessLog({ store, baseIri: config.baseIri, warn });
   return {
-    config, store, embedded, model, records, updates, queries, context, audit, documentLoader,
+    config, store, embedded, model, records, updates, queries, context, audit, documentLoader, credentials, authenticator, accessLog,
+    organisations: new OrganisationService({ records, store, model, baseIri: config.baseIri }),
+    users: new UserService({ records, credentials, store, baseIri: config.baseIri }),
+    platforms: new PlatformService({ records, baseIri: config.baseIri }),
+    apiKeys: new ApiKeyService({ records, credentials, baseIri: config.baseIri }),
     async close() {
+      await accessLog.close();
       await shapes.close?.();
       await queries.close();
       await store.close();

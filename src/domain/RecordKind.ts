@@ -45,4 +45,40 @@ export const ASSET_KIND: RecordKind = {
   useCases: { create: 'UC-02.02', replace: 'UC-02.04' },
 };
 
-export const RECORD_KINDS = [ORGANISATION_KIND, ASSET_KIND];
+export const USER_KIND: RecordKind = {
+  className: 'User',
+  classIri: `${FMAR}User`,
+  path: 'users',
+  idField: 'userId',
+  // requirements §7 (Unique FMAR User ID, UUID).
+  mintId: () => randomUUID(),
+  // UC-01.01: the account exists once created and works once the user activates it.
+  initialStatus: { field: 'userStatus', code: 'PENDING_ACTIVATION', iri: `${FMAR_CODE}UserStatus/PENDING_ACTIVATION` },
+  useCases: { create: 'UC-01.01', replace: 'UC-01.01' },
+};
+
+export const PLATFORM_KIND: RecordKind = {
+  className: 'Platform',
+  classIri: `${FMAR}Platform`,
+  path: 'platforms',
+  idField: 'platformId',
+  // UC-05.04: the platform receives a unique Platform ID.
+  mintId: () => randomUUID(),
+  // UC-05.04 rules: technical and security vetting before a platform may act.
+  initialStatus: { field: 'platformStatus', code: 'PENDING_VETTING', iri: `${FMAR_CODE}PlatformStatus/PENDING_VETTING` },
+  useCases: { create: 'UC-05.04', replace: 'UC-05.04' },
+};
+
+export const DELEGATION_KIND: RecordKind = {
+  className: 'DelegationGrant',
+  classIri: `${FMAR}DelegationGrant`,
+  path: 'delegations',
+  idField: 'delegationId',
+  mintId: () => randomUUID(),
+  initialStatus: { field: 'delegationStatus', code: 'ACTIVE', iri: `${FMAR_CODE}DelegationStatus/ACTIVE` },
+  // UC-05.04: the FSP that grants is the acting organisation, never a body field.
+  responsibleOrganisationField: 'grantor',
+  useCases: { create: 'UC-05.04', replace: 'UC-05.04' },
+};
+
+export const RECORD_KINDS = [ORGANISATION_KIND, USER_KIND, PLATFORM_KIND, DELEGATION_KIND, ASSET_KIND];

@@ -2,11 +2,13 @@ import { v7 as uuidv7 } from 'uuid';
 import { DataFactory, type Quad } from 'n3';
 import type { ModelQueries } from '../ontology/modelQueries.js';
 import type { PropertyInfo } from '../ontology/OntologyModel.js';
+import { accessGraph, accessIndexQuads, indexedActivities, readAccessIndex, READABLE_BY } from '../access/accessIndex.js';
+import { mayRead, recordAudiences } from '../access/audiences.js';
 import { activityQuads } from '../provenance/activityQuads.js';
 import { currentGraphs, partGraph, toVersionGraph, versionGraphs } from '../provenance/recordGraphs.js';
 import type { DocumentLoader } from '../rdf/documentLoader.js';
 import { FlatRecordCodec } from '../rdf/FlatRecordCodec.js';
-import { FMAR, FMAR_CONTEXT_URL, PROV, RDF, XSD } from '../rdf/namespaces.js';
+import { FMAR, FMAR_CODE, FMAR_CONTEXT_URL, PROV, RDF, XSD } from '../rdf/namespaces.js';
 import { PreconditionFailedError, type RegistryStore } from '../store/RegistryStore.js';
 import { selectBindings } from '../store/selectBindings.js';
 import { isHttpIri } from '../rdf/iri.js';
@@ -31,6 +33,8 @@ export interface RecordState {
   quads: Quad[];
   /** SHACL warnings of the accepted write (soft checks), when it was just written. */
   warnings?: InvalidRecordResult[];
+  /** Graph -> audiences that may read it (the record's access index, docs/access.md). */
+  access: Map<string, string[]>;
 }
 
 export interface HistoryEntry {
@@ -65,6 +69,8 @@ export interface ListQuery {
   after?: string;
   /** JSON name of a coded field -> code. */
   filters: Record<string, string>;
+  /** The audiences of the principal listing (undefined: an administrator, who sees every record). */
+  readers?: readonly string[];
 }
 
 export interface RecordServiceArgs {
@@ -93,9 +99,17 @@ export class RecordService {
   private readonly decimalProperties: Set<string>;
   /** JSON-LD -> quads without jsonld.js for flat records (jsonld.js for anything else), compiled once from the context. */
   private codec?: Promise<FlatRecordCodec>;
+  /** DNO licence area code -> GSP group code (the same MPAN distributor id), for system operators' areas. */
+  private readonly dnoAreas: Map<string, string>;
+  /** rdf:type and the ontology's properties: the only predicates a record may hold. */
+  private readonly allowedPredicates: Set<string>;
 
   constructor(private readonly args: RecordServiceArgs) {
     this.today = args.today ?? (() => new Date().toISOString().slice(0, 10));
+    const concepts = (scheme: string) => args.model.model.schemes.find((s) => s.iri === `${FMAR_CODE}${scheme}`)?.concepts ?? [];
+    const gspByDistributor = new Map(concepts('GSPGroup').map((c) => [c.mpanDistributorId, c.notation]));
+    this.dnoAreas = new Map(concepts('DNOCode').filter((c) => gspByDistributor.has(c.mpanDistributorId)).map((c) => [c.notation, gspByDistributor.get(c.mpanDistributorId)!]));
+    this.allowedPredicates = new Set([`${RDF}type`, ...args.model.model.properties.map((p) => p.iri)]);
     this.properties = new Map(args.model.model.properties.map((p) => [p.iri, p]));
     this.decimalProperties = new Set(args.model.model.properties.filter((p) => p.range === `${XSD}decimal`).map((p) => p.iri));
   }
@@ -105,9 +119,9 @@ export class RecordService {
   }
 
   async create(kind: RecordKind, body: Record<string, unknown>, actor: Actor): Promise<RecordState> {
-    const { id, iri, record, activity, warnings } = await this.prepareCreate(kind, body, actor);
-    await this.args.store.commit({ add: [...record, ...activity] });
-    return { iri, id, version: 1, quads: record, warnings };
+    const { id, iri, record, activity, access, warnings } = await this.prepareCreate(kind, body, actor);
+    await this.args.store.commit({ add: [...record, ...activity, ...access] });
+    return { iri, id, version: 1, quads: record, warnings, access: readAccessIndex(access) };
   }
 
   /**
@@ -141,12 +155,12 @@ export class RecordService {
     }));
     // One transaction (and journal record) per registration, all submitted at once: the store groups them
     // (one journal sync for the embedded store; packed updates for a remote one).
-    await Promise.all(prepared.map((p) => (p.ok ? this.args.store.commit({ add: [...p.record, ...p.activity] }) : undefined)));
+    await Promise.all(prepared.map((p) => (p.ok ? this.args.store.commit({ add: [...p.record, ...p.activity, ...p.access] }) : undefined)));
     return prepared.map((p) => (p.ok ? { row: p.row, status: 'created', id: p.id, iri: p.iri, warnings: p.warnings } : { row: p.row, status: 'rejected', error: p.error }));
   }
 
   /** Everything of a registration but the commit: checks, IDs, quads, SHACL, activity. */
-  private async prepareCreate(kind: RecordKind, body: Record<string, unknown>, actor: Actor): Promise<{ id: string; iri: string; record: Quad[]; activity: Quad[]; warnings: InvalidRecordResult[] }> {
+  private async prepareCreate(kind: RecordKind, body: Record<string, unknown>, actor: Actor): Promise<{ id: string; iri: string; record: Quad[]; activity: Quad[]; access: Quad[]; warnings: InvalidRecordResult[] }> {
     this.checkBody(kind, body, {});
     const id = kind.mintId();
     const iri = this.recordIri(kind, id);
@@ -162,16 +176,19 @@ export class RecordService {
     const quads = await this.toQuads(kind, iri, { ...body, ...system });
     const warnings = await this.validateShapes(quads);
     const record = this.splitByPart(iri, quads);
-    const activity = activityQuads({ activityIri: `${this.args.baseIri}activities/${uuidv7()}`, recordIri: iri, useCase: kind.useCases.create, agentIri: actor.agentIri, onBehalfOf: actor.onBehalfOf, startedAt: new Date(), newVersion: 1, content: record });
-    return { id, iri, record, activity, warnings };
+    const activityIri = `${this.args.baseIri}activities/${uuidv7()}`;
+    const activity = activityQuads({ activityIri, recordIri: iri, useCase: kind.useCases.create, agentIri: actor.agentIri, onBehalfOf: actor.onBehalfOf, startedAt: new Date(), newVersion: 1, content: record });
+    const access = accessIndexQuads(iri, 1, [activityIri], recordAudiences(kind.classIri, iri, quads, this.dnoAreas));
+    return { id, iri, record, activity, access, warnings };
   }
 
   async get(kind: RecordKind, id: string): Promise<RecordState> {
     const iri = this.recordIri(kind, id);
-    const quads = this.retype((await Promise.all(currentGraphs(iri).map((g) => this.args.store.readGraph(g)))).flat());
+    const [access, ...parts] = await Promise.all([accessGraph(iri), ...currentGraphs(iri)].map((g) => this.args.store.readGraph(g)));
+    const quads = this.retype(parts.flat());
     const isKind = quads.some((q) => q.subject.value === iri && q.predicate.value === `${RDF}type` && this.args.model.lineage(q.object.value).includes(kind.classIri));
     if (!isKind) throw new RecordNotFoundError(iri);
-    return { iri, id, version: versionOf(quads), quads };
+    return { iri, id, version: versionOf(quads), quads, access: readAccessIndex(access) };
   }
 
   /** A past version (from its version graphs), or the current state when `version` is the current one. */
@@ -180,38 +197,63 @@ export class RecordService {
     if (version === current.version) return current;
     const quads = this.retype((await Promise.all(versionGraphs(current.iri, version).map((g) => this.args.store.readGraph(g)))).flat());
     if (!quads.length) throw new RecordNotFoundError(`${current.iri}/versions/${version}`);
-    return { iri: current.iri, id, version, quads };
+    return { iri: current.iri, id, version, quads, access: current.access };
   }
 
   /**
    * Full replacement (PUT). `ifMatch` holds the versions named by If-Match ('*' for any); RFC 9110 §13.1.1.
    * Writes to one record are serialised so that two updates naming the same version cannot both succeed.
    */
-  replace(kind: RecordKind, id: string, body: Record<string, unknown>, ifMatch: number[] | '*' | undefined, actor: Actor): Promise<RecordState> {
+  replace(kind: RecordKind, id: string, body: Record<string, unknown>, ifMatch: number[] | '*' | undefined, actor: Actor, guard?: (current: RecordState) => void): Promise<RecordState> {
     return this.exclusive(this.recordIri(kind, id), async () => {
       const current = await this.get(kind, id);
+      guard?.(current);
       if (ifMatch === undefined) throw new VersionRequiredError();
       if (ifMatch !== '*' && !ifMatch.includes(current.version)) throw new VersionConflictError(current.version);
       const carried = this.systemQuads(kind, current);
       this.checkBody(kind, body, this.systemValues(carried));
       const version = current.version + 1;
       const fromBody = await this.toQuads(kind, current.iri, { ...stripSystem(this.systemProperties(kind), body), lastUpdatedOn: this.today(), recordVersion: version });
-      const quads = [...fromBody, ...carried];
-      const warnings = await this.validateShapes(quads);
-      const record = this.splitByPart(current.iri, quads);
-      const superseded = current.quads.map((q) => quad(q.subject, q.predicate, q.object, namedNode(toVersionGraph(q.graph.value, current.iri, current.version))));
-      const activity = activityQuads({ activityIri: `${this.args.baseIri}activities/${uuidv7()}`, recordIri: current.iri, useCase: kind.useCases.replace, agentIri: actor.agentIri, onBehalfOf: actor.onBehalfOf, startedAt: new Date(), previousVersion: current.version, newVersion: version, content: record });
-      // The version checked above must still be the stored one when the write applies: another API node on the
-      // same remote store may have replaced the record since (RFC 9110 §13.1.1 across nodes).
-      const stamp = current.quads.find((q) => q.subject.value === current.iri && q.predicate.value === `${FMAR}recordVersion`);
-      try {
-        await this.args.store.commit({ replaceGraphs: currentGraphs(current.iri), add: [...record, ...superseded, ...activity], requires: stamp ? [stamp] : [] });
-      } catch (error) {
-        if (error instanceof PreconditionFailedError) throw new VersionConflictError((await this.get(kind, id)).version);
-        throw error;
-      }
-      return { iri: current.iri, id, version, quads: record, warnings };
+      return this.writeVersion(kind, current, [...fromBody, ...carried], actor, kind.useCases.replace);
     });
+  }
+
+  /**
+   * A change the registry makes on a use case's behalf (approval, deactivation, revocation...): sets the given
+   * fields, system-assigned ones included, keeps the rest, and writes a new version with its activity.
+   * `guard` sees the current state first and throws to refuse (wrong status, not permitted).
+   */
+  transition(kind: RecordKind, id: string, changes: Record<string, unknown>, actor: Actor, useCase: string, guard?: (current: RecordState) => void): Promise<RecordState> {
+    return this.exclusive(this.recordIri(kind, id), async () => {
+      const current = await this.get(kind, id);
+      guard?.(current);
+      const version = current.version + 1;
+      const replaced = new Set([...Object.keys(changes), 'lastUpdatedOn', 'recordVersion'].map((name) => this.args.model.propertiesOf(kind.classIri).find((p) => p.jsonName === name)?.iri));
+      const kept = current.quads.filter((q) => !(q.subject.value === current.iri && replaced.has(q.predicate.value))).map((q) => quad(q.subject, q.predicate, q.object));
+      const changed = await this.toQuads(kind, current.iri, { ...changes, lastUpdatedOn: this.today(), recordVersion: version });
+      return this.writeVersion(kind, current, [...kept, ...changed.filter((q) => q.predicate.value !== `${RDF}type` || !kept.some((k) => k.equals(q)))], actor, useCase);
+    });
+  }
+
+  /** Validates the next version's quads and commits them with the superseded version, the activity and the access index. */
+  private async writeVersion(kind: RecordKind, current: RecordState, quads: Quad[], actor: Actor, useCase: string): Promise<RecordState> {
+    const version = current.version + 1;
+    const warnings = await this.validateShapes(quads);
+    const record = this.splitByPart(current.iri, quads);
+    const superseded = current.quads.map((q) => quad(q.subject, q.predicate, q.object, namedNode(toVersionGraph(q.graph.value, current.iri, current.version))));
+    const activityIri = `${this.args.baseIri}activities/${uuidv7()}`;
+    const activity = activityQuads({ activityIri, recordIri: current.iri, useCase, agentIri: actor.agentIri, onBehalfOf: actor.onBehalfOf, startedAt: new Date(), previousVersion: current.version, newVersion: version, content: record });
+    const access = accessIndexQuads(current.iri, version, [...indexedActivities(current.iri, current.access), activityIri], recordAudiences(kind.classIri, current.iri, quads, this.dnoAreas));
+    // The version checked above must still be the stored one when the write applies: another API node on the
+    // same remote store may have replaced the record since (RFC 9110 §13.1.1 across nodes).
+    const stamp = current.quads.find((q) => q.subject.value === current.iri && q.predicate.value === `${FMAR}recordVersion`);
+    try {
+      await this.args.store.commit({ replaceGraphs: [...currentGraphs(current.iri), accessGraph(current.iri)], add: [...record, ...superseded, ...activity, ...access], requires: stamp ? [stamp] : [] });
+    } catch (error) {
+      if (error instanceof PreconditionFailedError) throw new VersionConflictError((await this.get(kind, current.id)).version);
+      throw error;
+    }
+    return { iri: current.iri, id: current.id, version, quads: record, warnings, access: readAccessIndex(access) };
   }
 
   async list(kind: RecordKind, query: ListQuery): Promise<{ items: RecordState[]; last?: string; more: boolean }> {
@@ -220,7 +262,9 @@ export class RecordService {
     const after = query.after ? `FILTER (STR(?id) > ${JSON.stringify(query.after)})` : '';
     // Only this registry's records (a shared or federated store may hold others).
     const own = `FILTER (STRSTARTS(STR(?s), ${JSON.stringify(`${this.args.baseIri}${kind.path}/`)}))`;
-    const sparql = `SELECT ?s ?id WHERE { GRAPH ?s { ?s a <${kind.classIri}> ; <${idProperty.iri}> ?id . ${patterns.join(' ')} } ${own} ${after} } ORDER BY ?id LIMIT ${query.limit + 1}`;
+    // Only records the principal may read: the same access index SPARQL is confined by (docs/access.md).
+    const readable = query.readers ? `FILTER EXISTS { GRAPH ?acl { ?s <${READABLE_BY}> ?audience } VALUES ?audience { ${query.readers.map((a) => `<${a}>`).join(' ')} } }` : '';
+    const sparql = `SELECT ?s ?id WHERE { GRAPH ?s { ?s a <${kind.classIri}> ; <${idProperty.iri}> ?id . ${patterns.join(' ')} } ${own} ${readable} ${after} } ORDER BY ?id LIMIT ${query.limit + 1}`;
     const rows = await selectBindings(this.args.store, sparql);
     const page = rows.slice(0, query.limit);
     const items = await Promise.all(page.map((row) => this.get(kind, row.s.value.slice(`${this.args.baseIri}${kind.path}/`.length))));
@@ -266,13 +310,15 @@ export class RecordService {
     return this.args.model.propertiesOf(kind.classIri).filter((p) => this.isFilterable(p)).map((p) => p.jsonName);
   }
 
-  async history(kind: RecordKind, id: string): Promise<HistoryEntry[]> {
+  /** The record's versions and their activities; with `readers`, only the activities those audiences may read. */
+  async history(kind: RecordKind, id: string, readers?: readonly string[]): Promise<HistoryEntry[]> {
     const current = await this.get(kind, id);
     const sparql = `SELECT ?activity ?useCase ?started ?agent ?v ?version ?hash WHERE { GRAPH ?activity {
       ?activity <${PROV}generated> ?v ; <${FMAR}useCase> ?useCase ; <${PROV}startedAtTime> ?started ; <${PROV}wasAssociatedWith> ?agent ; <${FMAR}contentHash> ?hash .
       ?v <${PROV}specializationOf> <${current.iri}> ; <${FMAR}recordVersion> ?version } } ORDER BY ?version ?agent`;
     const entries = new Map<string, HistoryEntry>();
     for (const b of await selectBindings(this.args.store, sparql)) {
+      if (!mayRead(readers, current.access.get(b.activity.value))) continue;
       const entry = entries.get(b.activity.value) ?? { version: Number(b.version.value), versionIri: b.v.value, activity: b.activity.value, useCase: b.useCase.value, startedAt: b.started.value, agents: [], contentHash: b.hash.value };
       entry.agents.push(b.agent.value);
       entries.set(b.activity.value, entry);
@@ -359,9 +405,9 @@ export class RecordService {
     } catch (error) {
       throw new InvalidRecordError('json-ld', (error as Error).message, [{ severity: 'Violation', message: (error as Error).message }]);
     }
-    const foreign = quads.filter((q) => q.subject.value !== iri || q.object.termType === 'BlankNode');
+    const foreign = quads.filter((q) => q.subject.value !== iri || q.object.termType === 'BlankNode' || !this.allowedPredicates.has(q.predicate.value));
     if (foreign.length) {
-      throw new InvalidRecordError('json-ld', 'a record describes only itself: nested objects, @graph, @reverse and blank nodes are not accepted', foreign.slice(0, 10).map((q) => ({ severity: 'Violation', path: q.predicate.value, value: q.object.value, message: `statement about ${q.subject.value} is not part of this record` })));
+      throw new InvalidRecordError('json-ld', 'a record describes only itself, with the ontology\'s properties: nested objects, @graph, @reverse, blank nodes and other vocabularies are not accepted', foreign.slice(0, 10).map((q) => ({ severity: 'Violation', path: q.predicate.value, value: q.object.value, message: `statement about ${q.subject.value} is not part of this record` })));
     }
     return quads;
   }

@@ -1,6 +1,8 @@
 import { DataFactory, type Quad, type Quad_Object, type Quad_Subject } from 'n3';
 import sparqljs, { type GraphOrDefault, type Quads, type Update, type UpdateOperation } from 'sparqljs';
 import { v7 as uuidv7 } from 'uuid';
+import { READABLE_BY } from '../access/accessIndex.js';
+import { PUBLIC_AUDIENCE } from '../access/audiences.js';
 import { contentHash } from '../provenance/activityQuads.js';
 import { DCTERMS, FMAR, PROV, RDF, XSD } from '../rdf/namespaces.js';
 import type { RegistryStore } from '../store/RegistryStore.js';
@@ -62,9 +64,14 @@ export class SparqlUpdateService {
       if (touched.length) throw new SparqlUpdateRefusedError(`records change only through the REST API; this update touches ${touched.slice(0, 3).join(', ')}`, 403);
       const foreign = this.args.ownGraphsOnly ? [...graphs].filter((g) => !g.startsWith(this.args.baseIri)) : [];
       if (foreign.length) throw new SparqlUpdateRefusedError(`on a remote store the registry changes only graphs under its base IRI ${this.args.baseIri}; this update touches ${foreign.slice(0, 3).join(', ')}`, 403);
+      // The access index is the registry's alone (docs/access.md): no update may state who reads what.
+      if ([...add, ...remove].some((q) => q.predicate.value === READABLE_BY)) throw new SparqlUpdateRefusedError(`${READABLE_BY} is written by the registry only`, 403);
       const activity = `${this.args.baseIri}activities/${uuidv7()}`;
+      // Graphs administrators maintain are reference data: readable by everyone, the public included (requirements §10).
+      const referenceGraph = namedNode(`${this.args.baseIri}.well-known/fmar/reference-access`);
+      const readable = [...new Set(add.map((q) => q.graph.value))].map((g) => quad(namedNode(g), namedNode(READABLE_BY), namedNode(PUBLIC_AUDIENCE), referenceGraph));
       const description = this.generator.stringify({ type: 'update', prefixes: {}, updates: [op] } as Update);
-      await this.args.store.commit({ add: [...add, ...this.activityQuads(activity, actor, description, [...add, ...remove])], remove });
+      await this.args.store.commit({ add: [...add, ...readable, ...this.activityQuads(activity, actor, description, [...add, ...remove])], remove });
       summary.operations++;
       summary.added += add.length;
       summary.removed += remove.length;

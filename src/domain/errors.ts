@@ -41,3 +41,49 @@ export class VersionRequiredError extends Error {
     this.name = 'VersionRequiredError';
   }
 }
+
+/** The principal is known but may not take this action (403); `reason` says which rule refused it. */
+export class AccessDeniedError extends Error {
+  constructor(message: string, readonly extras: Record<string, unknown> = {}) {
+    super(message);
+    this.name = 'AccessDeniedError';
+  }
+}
+
+/** The request carries no usable credentials, or they were refused (401). */
+export class AuthenticationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AuthenticationError';
+  }
+}
+
+/**
+ * The registration duplicates a record that exists (409): names the existing record and what matched, so the
+ * client can take the update path instead (UC-01.02: a duplicate returns the existing organisation's ID).
+ */
+export class DuplicateRecordError extends Error {
+  constructor(message: string, readonly existingId: string, readonly existingIri: string, readonly matchedOn: string[]) {
+    super(message);
+    this.name = 'DuplicateRecordError';
+  }
+}
+
+/**
+ * The record's state or its dependants forbid the transition (409); `blockers` says what stands in the way and
+ * `remedy` what to do first (UC-01.04: "de-register all assets first").
+ */
+export class StateConflictError extends Error {
+  constructor(message: string, readonly extras: { blockers?: unknown; remedy?: string; currentStatus?: string } = {}) {
+    super(message);
+    this.name = 'StateConflictError';
+  }
+}
+
+/** The request lacks something the use case needs and cannot infer (400), e.g. which FSP a new asset belongs to. */
+export class IncompleteRequestError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'IncompleteRequestError';
+  }
+}

@@ -32,8 +32,18 @@ export class UnauthorizedHttpError extends HttpError {
   }
 }
 export class ForbiddenHttpError extends HttpError {
+  constructor(detail: string, extras?: ProblemExtras) {
+    super(403, 'Forbidden', detail, undefined, extras);
+  }
+}
+export class ConflictHttpError extends HttpError {
+  constructor(title: string, detail: string, extras?: ProblemExtras) {
+    super(409, title, detail, undefined, extras);
+  }
+}
+export class TooManyRequestsHttpError extends HttpError {
   constructor(detail: string) {
-    super(403, 'Forbidden', detail);
+    super(429, 'Too Many Requests', detail);
   }
 }
 export class NotFoundHttpError extends HttpError {

@@ -8,7 +8,13 @@ import { RECORD_KINDS } from '../domain/RecordKind.js';
 import { projectRoot } from '../projectRoot.js';
 import { FMAR, PROV, RDF, RDFS, SKOS, XSD } from '../rdf/namespaces.js';
 import type { Registry } from '../registry.js';
-import { requireAdmin } from './adminAuthentication.js';
+import cors from 'cors';
+import helmet from 'helmet';
+import { authenticate, rateLimitPerCredential } from './authentication.js';
+import { recordWrites } from './recordWrites.js';
+import { apiKeyRoutes } from './routes/apiKeyRoutes.js';
+import { exportRoutes } from './routes/exportRoutes.js';
+import { lifecycleRoutes } from './routes/lifecycleRoutes.js';
 import { NotFoundHttpError } from './HttpError.js';
 import { apiReferencePage } from './browserPages.js';
 import { landingPage } from './landingPage.js';
@@ -28,15 +34,30 @@ export function createApp(registry: Registry, logger: Logger): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
-  app.use(pinoHttp({ logger, quietReqLogger: true, autoLogging: { ignore: (req) => req.url === '/health' } }));
+  app.set('trust proxy', false);
+  // Secrets never reach the logs: pino-http's request serialiser drops the credential headers.
+  app.use(pinoHttp({ logger, quietReqLogger: true, autoLogging: { ignore: (req) => req.url === '/health' }, redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' } }));
+  // Security headers; the browser pages (YASGUI, Swagger UI, record pages) are served from here with inline bootstraps.
+  app.use(helmet({
+    contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'", "'unsafe-inline'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'], connectSrc: ["'self'"] } },
+    crossOriginEmbedderPolicy: false,
+  }));
+  // CORS that works with bearer credentials: the headers the API reads and the ones clients need to see.
+  app.use(cors({
+    origin: config.corsOrigins === '*' ? '*' : config.corsOrigins,
+    allowedHeaders: ['Authorization', 'Content-Type', 'Accept', 'If-Match', 'FMAR-On-Behalf-Of', 'FMAR-Purpose'],
+    exposedHeaders: ['ETag', 'Location', 'Link', 'FMAR-Result-Truncated', 'FMAR-Shown-Once', 'RateLimit', 'RateLimit-Policy', 'WWW-Authenticate'],
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE'],
+    maxAge: 600,
+  }));
   app.use(express.json({ type: ['application/json', 'application/ld+json'], limit: config.bodyLimit, strict: true, verify: (_req, _res, buffer) => checkJsonBody(buffer) }));
   const prefixes = { fmar: FMAR, rdf: RDF, rdfs: RDFS, xsd: XSD, skos: SKOS, prov: PROV };
   const representation = new RecordRepresentation(registry.model, registry.documentLoader, prefixes);
-  const requireWriter = requireAdmin(config.adminToken);
-
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', journal: registry.store.head() });
   });
+  app.use(authenticate(registry.authenticator));
+  app.use(rateLimitPerCredential(config.rateLimit));
   app.get('/', async (req, res) => {
     const counts = Object.fromEntries(await Promise.all(RECORD_KINDS.map(async (k) => [k.path, await registry.records.count(k)] as const)));
     if (req.accepts(['text/html', 'application/json']) === 'text/html') res.type('text/html').send(landingPage(counts, registry.store.head().sequence));
@@ -62,10 +83,13 @@ export function createApp(registry: Registry, logger: Logger): express.Express {
     res.type('text/html').send(apiReferencePage());
   });
   app.use('/shapes', express.static(join(projectRoot(), 'shapes')));
+  app.use(lifecycleRoutes(registry, representation));
   for (const kind of RECORD_KINDS) {
-    app.use(recordRoutes({ kind, records: registry.records, representation, baseIri: config.baseIri, requireWriter, adminAgent: `${config.baseIri}agents/administrator` }));
+    app.use(recordRoutes({ kind, records: registry.records, representation, baseIri: config.baseIri, writes: recordWrites(registry, kind), accessLog: registry.accessLog }));
   }
-  app.use(sparqlRoutes({ registry, requireAdmin: requireWriter }));
+  app.use(apiKeyRoutes(registry));
+  app.use(exportRoutes(registry));
+  app.use(sparqlRoutes({ registry }));
   app.use((req, _res, next) => next(new NotFoundHttpError(`nothing at ${req.path}`)));
   app.use(problemDetailsHandler);
   return app;

@@ -1,8 +1,8 @@
 import type { NextFunction, Request, Response } from 'express';
-import { InvalidRecordError, RecordNotFoundError, VersionConflictError, VersionRequiredError } from '../domain/errors.js';
+import { AccessDeniedError, AuthenticationError, DuplicateRecordError, IncompleteRequestError, InvalidRecordError, RecordNotFoundError, StateConflictError, VersionConflictError, VersionRequiredError } from '../domain/errors.js';
 import { StoreUnavailableError } from '../store/RegistryStore.js';
 import { JsonBodyRejectedError } from './strictJson.js';
-import { BadRequestHttpError, HttpError, NotFoundHttpError, PayloadTooLargeHttpError, PreconditionFailedHttpError, PreconditionRequiredHttpError, ServiceUnavailableHttpError, UnprocessableEntityHttpError, UnsupportedMediaTypeHttpError } from './HttpError.js';
+import { BadRequestHttpError, ConflictHttpError, ForbiddenHttpError, HttpError, NotFoundHttpError, UnauthorizedHttpError, PayloadTooLargeHttpError, PreconditionFailedHttpError, PreconditionRequiredHttpError, ServiceUnavailableHttpError, UnprocessableEntityHttpError, UnsupportedMediaTypeHttpError } from './HttpError.js';
 
 /** Maps any error to an HttpError: domain errors by kind, body-parser errors by type, the rest 500. */
 export function toHttpError(error: unknown): HttpError {
@@ -15,6 +15,11 @@ export function toHttpError(error: unknown): HttpError {
   if (error instanceof RecordNotFoundError) return new NotFoundHttpError(error.message);
   if (error instanceof VersionConflictError) return new PreconditionFailedHttpError(error.message);
   if (error instanceof VersionRequiredError) return new PreconditionRequiredHttpError(error.message);
+  if (error instanceof AccessDeniedError) return new ForbiddenHttpError(error.message, error.extras);
+  if (error instanceof IncompleteRequestError) return new BadRequestHttpError(error.message);
+  if (error instanceof AuthenticationError) return new UnauthorizedHttpError(error.message);
+  if (error instanceof DuplicateRecordError) return new ConflictHttpError('Duplicate Record', error.message, { existingId: error.existingId, existing: error.existingIri, matchedOn: error.matchedOn });
+  if (error instanceof StateConflictError) return new ConflictHttpError('State Conflict', error.message, error.extras);
   if (error instanceof StoreUnavailableError) return new ServiceUnavailableHttpError(error.message);
   const bodyError = error as { type?: string; status?: number; message?: string; expose?: boolean };
   // Errors of body-parser's verify hook (strict JSON checks) reach here as themselves, typed entity.verify.failed.
@@ -35,6 +40,8 @@ export function problemDetailsHandler(error: unknown, req: Request, res: Respons
   const http = toHttpError(error);
   if (http.status >= 500) (req as Request & { log?: { error: (o: unknown, m: string) => void } }).log?.error({ err: error }, 'request failed');
   if (res.headersSent) return;
+  // RFC 9110 §11.6.1: a 401 names the scheme the client should use.
+  if (http.status === 401 && !res.get('WWW-Authenticate')) res.set('WWW-Authenticate', 'Bearer realm="fmar"');
   res.status(http.status).type('application/problem+json').send(
     JSON.stringify({ type: http.type, title: http.title, status: http.status, detail: http.message, instance: req.originalUrl, ...http.extras }),
   );

@@ -1,9 +1,12 @@
 import type { Request, Response } from 'express';
 import { SparqlUpdateRefusedError } from '../domain/SparqlUpdateService.js';
 import type { Registry } from '../registry.js';
-import { checkAdmin } from './adminAuthentication.js';
+import { holdsPersonalAudience } from '../access/audiences.js';
+import { isAdministrator } from '../access/Principal.js';
+import { QueryRefusedError, restrictQuery } from '../access/restrictQuery.js';
+import { principalOf, readersOf } from './authentication.js';
 import { QuerySyntaxError, QueryTimeoutError } from '../store/QueryReplica.js';
-import { BadRequestHttpError, ForbiddenHttpError, HttpError, NotAcceptableHttpError, QueryTimeoutHttpError } from './HttpError.js';
+import { BadRequestHttpError, ForbiddenHttpError, HttpError, UnauthorizedHttpError, NotAcceptableHttpError, QueryTimeoutHttpError } from './HttpError.js';
 import { RESULT_MEDIA_TYPES, queryForm, writeResults, type ResultMediaType, type SparqlJson } from './sparqlResults.js';
 import { yasguiPage } from './browserPages.js';
 
@@ -24,10 +27,12 @@ export function sparqlProtocol(registry: Registry) {
     if (req.is('application/sparql-update') || params.update !== undefined) {
       // SPARQL 1.1 Protocol §2.2: update via POST only; administrators only, and never on record graphs.
       if (req.method !== 'POST') throw new BadRequestHttpError('SPARQL Update is sent with POST');
-      checkAdmin(req, res, config.adminToken);
+      const principal = principalOf(res);
+      if (principal.kind === 'anonymous') throw new UnauthorizedHttpError('SPARQL Update needs an administrator\'s credentials');
+      if (!isAdministrator(principal)) throw new ForbiddenHttpError('SPARQL Update is for FMAR administrators; records change through the REST API');
       const update = req.is('application/sparql-update') ? (typeof req.body === 'string' ? req.body : '') : first(params.update) ?? '';
       try {
-        res.json(await registry.updates.execute(update, { agentIri: `${config.baseIri}agents/administrator` }));
+        res.json(await registry.updates.execute(update, { agentIri: principal.agentIri }));
       } catch (error) {
         if (error instanceof SparqlUpdateRefusedError) throw error.status === 403 ? new ForbiddenHttpError(error.message) : new BadRequestHttpError(error.message);
         throw error;
@@ -47,9 +52,25 @@ export function sparqlProtocol(registry: Registry) {
     if (query.length > 100_000) throw new BadRequestHttpError('the query is longer than 100,000 characters');
     const form = queryForm(query);
     if (!form) throw new BadRequestHttpError('not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE after the prologue');
-    const dataset = {
+    let dataset: { defaultGraphs?: string[]; namedGraphs?: string[] } = {
       defaultGraphs: list(params['default-graph-uri']),
       namedGraphs: list(params['named-graph-uri']),
+    };
+    // Issue #6: anyone but an administrator queries only the graphs they may read, whatever the query says
+    // (FROM, GRAPH, default-graph-uri...): the query is rewritten to join every pattern with the access index.
+    const readers = readersOf(res);
+    if (readers !== undefined) {
+      try {
+        query = restrictQuery(query, { audiences: readers, ...dataset });
+      } catch (error) {
+        if (error instanceof QueryRefusedError) throw new BadRequestHttpError(error.message);
+        throw error;
+      }
+      dataset = {};
+    }
+    // UC-05.01: queries that could reach personal data are logged once they have run (administrators' included).
+    const logRead = () => {
+      if (holdsPersonalAudience(readers)) registry.accessLog.record({ principal: principalOf(res), channel: 'SPARQL', query: first(params.query) ?? (typeof req.body === 'string' ? req.body : ''), at: new Date() });
     };
     try {
       if (form === 'SELECT' || form === 'ASK') {
@@ -61,11 +82,14 @@ export function sparqlProtocol(registry: Registry) {
           json.results!.bindings = bindings.slice(0, config.queryRowLimit);
           res.set('FMAR-Result-Truncated', `rows=${config.queryRowLimit}`);
         }
+        logRead();
         res.type(mediaType).send(writeResults(json, mediaType));
       } else {
         const mediaType = req.accepts([...GRAPH_MEDIA_TYPES]);
         if (!mediaType) throw new NotAcceptableHttpError('graph results are available as Turtle, N-Triples, N-Quads, TriG, JSON-LD or RDF/XML', { available: GRAPH_MEDIA_TYPES });
-        res.type(mediaType).send(await registry.queries.query({ sparql: query, resultsFormat: mediaType, ...dataset }, config.queryTimeoutMs));
+        const result = await registry.queries.query({ sparql: query, resultsFormat: mediaType, ...dataset }, config.queryTimeoutMs);
+        logRead();
+        res.type(mediaType).send(result);
       }
     } catch (error) {
       if (error instanceof QueryTimeoutError) throw new QueryTimeoutHttpError(`${error.message}; narrow the query or add a LIMIT`);

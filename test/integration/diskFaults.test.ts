@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import type { JournalFaults } from '../../src/store/Journal.js';
 import { OxigraphRegistryStore } from '../../src/store/OxigraphRegistryStore.js';
-import { ADMIN_TOKEN, embeddedOnly, exampleBody, startTestRegistry } from '../support/testRegistry.js';
+import { ADMIN_TOKEN, embeddedOnly, exampleBody, startTestRegistry, asAdmin } from '../support/testRegistry.js';
 
 const auth = { Authorization: `Bearer ${ADMIN_TOKEN}` };
 function errno(code: string): Error {
@@ -61,10 +61,10 @@ describe('Disk faults during writes', function () {
         const after = await writeAssets(t.app, fsp, 200, 10);
         assert.equal(after.acked.length, 10, `writes succeed again: ${after.refused}`);
         // Reads and SPARQL show exactly the acknowledged assets.
-        const listed = await request(t.app).get('/assets?limit=100').expect(200);
+        const listed = await asAdmin(t.app).get('/assets?limit=100').expect(200);
         const acknowledged = new Set([...before.acked, ...after.acked]);
         assert.deepEqual(new Set(listed.body.items.map((i: { assetId: string }) => i.assetId)), acknowledged);
-        const sparql = await request(t.app).get('/sparql').query({ query: 'SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?a <https://w3id.org/fmar/ontology#assetId> ?id } }' }).set('Accept', 'application/json').expect(200);
+        const sparql = await asAdmin(t.app).get('/sparql').query({ query: 'SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?a <https://w3id.org/fmar/ontology#assetId> ?id } }' }).set('Accept', 'application/json').expect(200);
         assert.equal(Number(sparql.body.results.bindings[0].n.value), acknowledged.size);
         await t.registry.close();
         assert.deepEqual(await presentAssets(t.dir), acknowledged, 'acknowledged = present after restart');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
-import { ADMIN_TOKEN, BASE, exampleBody, startTestRegistry, type TestRegistry } from '../support/testRegistry.js';
+import { ADMIN_TOKEN, BASE, exampleBody, startTestRegistry, type TestRegistry, asAdmin } from '../support/testRegistry.js';
 
 const auth = { Authorization: `Bearer ${ADMIN_TOKEN}` };
 
@@ -41,9 +41,9 @@ describe('REST for organisations and assets', () => {
       const updated = await request(t.app).put(`/organisations/${id}`).set(auth).set('If-Match', '"v1.nq"').send({ ...created, organisationTradingName: 'Green Park Energy' });
       assert.equal(updated.status, 200, JSON.stringify(updated.body));
       assert.equal(updated.body.organisationStatus, 'PENDING_APPROVAL');
-      const listed = await request(t.app).get('/organisations?organisationStatus=PENDING_APPROVAL&limit=100').expect(200);
+      const listed = await asAdmin(t.app).get('/organisations?organisationStatus=PENDING_APPROVAL&limit=100').expect(200);
       assert.ok(listed.body.items.some((o: { fmarOrganisationId: string; organisationTradingName: string }) => o.fmarOrganisationId === id && o.organisationTradingName === 'Green Park Energy'));
-      const nquads = await request(t.app).get(`/organisations/${id}`).set('Accept', 'application/n-quads').buffer(true).parse((r, cb) => {
+      const nquads = await asAdmin(t.app).get(`/organisations/${id}`).set('Accept', 'application/n-quads').buffer(true).parse((r, cb) => {
         let text = '';
         r.on('data', (c: Buffer) => (text += c.toString()));
         r.on('end', () => cb(null, text));
@@ -51,8 +51,8 @@ describe('REST for organisations and assets', () => {
       assert.match(nquads.body as string, /"alex.morgan@greenpark-flex.example" <http:\/\/registry.test\/organisations\/[^>]+#personal> \./);
     });
 
-    it('refuses a write without the administrator token (401, problem+json)', async () => {
-      const res = await request(t.app).post('/organisations').send(await exampleBody('organisation')).expect(401);
+    it('refuses an asset write without credentials (401, problem+json)', async () => {
+      const res = await request(t.app).post('/assets').send(await exampleBody('asset')).expect(401);
       assert.match(res.headers['content-type'], /application\/problem\+json/);
       assert.equal(res.body.status, 401);
     });
@@ -115,7 +115,7 @@ describe('REST for organisations and assets', () => {
       ['text/html', 'text/html', /<h1>Asset <code>/],
     ] as const) {
       it(`answers ${accept} with an ETag`, async () => {
-        const res = await request(t.app).get(`/assets/${id}`).set('Accept', accept).buffer(true).parse((r, cb) => {
+        const res = await asAdmin(t.app).get(`/assets/${id}`).set('Accept', accept).buffer(true).parse((r, cb) => {
           let text = '';
           r.on('data', (c: Buffer) => (text += c.toString()));
           r.on('end', () => cb(null, text));
@@ -128,13 +128,13 @@ describe('REST for organisations and assets', () => {
     }
 
     it('answers 406 for a media type it cannot produce, and 404 for an unknown ID', async () => {
-      await request(t.app).get(`/assets/${id}`).set('Accept', 'image/png').expect(406);
-      const res = await request(t.app).get('/assets/01935f3e-0000-7000-8000-000000000000').expect(404);
+      await asAdmin(t.app).get(`/assets/${id}`).set('Accept', 'image/png').expect(406);
+      const res = await asAdmin(t.app).get('/assets/01935f3e-0000-7000-8000-000000000000').expect(404);
       assert.match(res.headers['content-type'], /problem\+json/);
     });
 
     it('does not serve an organisation under /assets', async () => {
-      await request(t.app).get(`/assets/${fspId}`).expect(404);
+      await asAdmin(t.app).get(`/assets/${fspId}`).expect(404);
     });
   });
 
@@ -164,16 +164,16 @@ describe('REST for organisations and assets', () => {
     });
 
     it('keeps the superseded version readable and lists versions with their activities', async () => {
-      const old = await request(t.app).get(`/assets/${id}/versions/1`).expect(200);
+      const old = await asAdmin(t.app).get(`/assets/${id}/versions/1`).expect(200);
       assert.equal(old.body.assetName, 'Green Park BESS 01');
-      const history = await request(t.app).get(`/assets/${id}/history`).expect(200);
+      const history = await asAdmin(t.app).get(`/assets/${id}/history`).expect(200);
       const versions = history.body.versions as { version: number; useCase: string; agents: string[] }[];
       assert.deepEqual(versions.map((v) => [v.version, v.useCase]), [[1, 'UC-02.02'], [2, 'UC-02.04']]);
       assert.ok(versions[1].agents.includes(`${BASE}agents/administrator`));
     });
 
     it('lets only one of two updates naming the same version win', async () => {
-      const latest = (await request(t.app).get(`/assets/${id}`)).body as Record<string, unknown>;
+      const latest = (await asAdmin(t.app).get(`/assets/${id}`)).body as Record<string, unknown>;
       const etag = `"v${latest.recordVersion}.jsonld"`;
       const [a, b] = await Promise.all(['A', 'B'].map((n) => request(t.app).put(`/assets/${id}`).set(auth).set('If-Match', etag).send({ ...latest, assetName: `Writer ${n}` })));
       assert.deepEqual([a.status, b.status].sort(), [200, 412]);
@@ -188,10 +188,10 @@ describe('REST for organisations and assets', () => {
     });
 
     it('pages with a cursor and a Link header, and filters on coded fields', async () => {
-      const first = await request(t.app).get('/assets?assetCategory=EV_CHARGER&limit=2').expect(200);
+      const first = await asAdmin(t.app).get('/assets?assetCategory=EV_CHARGER&limit=2').expect(200);
       assert.equal(first.body.items.length, 2);
       const link = /<([^>]+)>; rel="next"/.exec(first.headers.link)![1];
-      const second = await request(t.app).get(link.slice(BASE.length - 1)).expect(200);
+      const second = await asAdmin(t.app).get(link.slice(BASE.length - 1)).expect(200);
       assert.equal(second.body.items.length, 1);
       assert.equal(second.headers.link, undefined);
       const ids = [...first.body.items, ...second.body.items].map((i: { assetId: string }) => i.assetId);
@@ -200,16 +200,16 @@ describe('REST for organisations and assets', () => {
     });
 
     it('filters on links and on text fields too', async () => {
-      const byFsp = await request(t.app).get(`/assets?responsibleFSP=${fspId}&assetCategory=EV_CHARGER`).expect(200);
+      const byFsp = await asAdmin(t.app).get(`/assets?responsibleFSP=${fspId}&assetCategory=EV_CHARGER`).expect(200);
       assert.equal(byFsp.body.items.length, 3);
-      const none = await request(t.app).get('/assets?responsibleFSP=00000000-0000-4000-8000-000000000000').expect(200);
+      const none = await asAdmin(t.app).get('/assets?responsibleFSP=00000000-0000-4000-8000-000000000000').expect(200);
       assert.equal(none.body.items.length, 0);
-      const byCode = await request(t.app).get('/assets?friendlyCode=BESS-GreenPark-01&limit=100').expect(200);
+      const byCode = await asAdmin(t.app).get('/assets?friendlyCode=BESS-GreenPark-01&limit=100').expect(200);
       assert.ok(byCode.body.items.length >= 1 && byCode.body.items.every((i: { friendlyCode: string }) => i.friendlyCode === 'BESS-GreenPark-01'));
     });
 
     it('says which filters exist when given an unknown one', async () => {
-      const res = await request(t.app).get('/assets?colour=red').expect(422);
+      const res = await asAdmin(t.app).get('/assets?colour=red').expect(422);
       assert.match(JSON.stringify(res.body.errors), /assetCategory/);
     });
   });

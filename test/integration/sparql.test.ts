@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
-import { ADMIN_TOKEN, BASE, exampleBody, onRemoteStore, startTestRegistry, type TestRegistry } from '../support/testRegistry.js';
+import { ADMIN_TOKEN, BASE, exampleBody, onRemoteStore, startTestRegistry, type TestRegistry, asAdmin } from '../support/testRegistry.js';
 
 // Only this registry's graphs: on the remote backend the endpoint sees every graph of the (shared) server.
 const SELECT_ASSETS = `PREFIX fmar: <https://w3id.org/fmar/ontology#> SELECT ?name WHERE { GRAPH ?g { ?a fmar:assetName ?name } FILTER (STRSTARTS(STR(?g), "${BASE}")) } ORDER BY ?name`;
@@ -24,14 +24,14 @@ describe('The SPARQL endpoint', function () {
   after(async () => t.close());
 
   it('answers GET query= with SPARQL JSON results and sees committed writes', async () => {
-    const res = await request(t.app).get('/sparql').query({ query: SELECT_ASSETS }).set('Accept', 'application/sparql-results+json').expect(200);
+    const res = await asAdmin(t.app).get('/sparql').query({ query: SELECT_ASSETS }).set('Accept', 'application/sparql-results+json').expect(200);
     assert.deepEqual(res.body.results.bindings.map((b: { name: { value: string } }) => b.name.value), ['Alpha battery', 'Bravo battery']);
   });
 
   it('answers POST form and POST application/sparql-query', async () => {
-    const form = await request(t.app).post('/sparql').type('form').send({ query: SELECT_ASSETS }).set('Accept', 'application/sparql-results+json').expect(200);
+    const form = await asAdmin(t.app).post('/sparql').type('form').send({ query: SELECT_ASSETS }).set('Accept', 'application/sparql-results+json').expect(200);
     assert.equal(form.body.results.bindings.length, 2);
-    const direct = await request(t.app).post('/sparql').type('application/sparql-query').send(SELECT_ASSETS).set('Accept', 'application/sparql-results+json').expect(200);
+    const direct = await asAdmin(t.app).post('/sparql').type('application/sparql-query').send(SELECT_ASSETS).set('Accept', 'application/sparql-results+json').expect(200);
     assert.equal(direct.body.results.bindings.length, 2);
   });
 
@@ -41,25 +41,25 @@ describe('The SPARQL endpoint', function () {
     ['text/tab-separated-values', /^\?name\n"Alpha battery"\n/],
   ] as const) {
     it(`writes results as ${accept}`, async () => {
-      const res = await request(t.app).get('/sparql').query({ query: SELECT_ASSETS }).set('Accept', accept).buffer(true).parse(text).expect(200);
+      const res = await asAdmin(t.app).get('/sparql').query({ query: SELECT_ASSETS }).set('Accept', accept).buffer(true).parse(text).expect(200);
       assert.match(res.body as string, pattern);
     });
   }
 
   it('answers CONSTRUCT as Turtle and ASK as a boolean', async () => {
-    const construct = await request(t.app).get('/sparql').query({ query: 'CONSTRUCT { ?a ?p ?o } WHERE { GRAPH ?g { ?a a <https://w3id.org/fmar/ontology#Asset> ; ?p ?o } }' }).set('Accept', 'text/turtle').buffer(true).parse(text).expect(200);
+    const construct = await asAdmin(t.app).get('/sparql').query({ query: 'CONSTRUCT { ?a ?p ?o } WHERE { GRAPH ?g { ?a a <https://w3id.org/fmar/ontology#Asset> ; ?p ?o } }' }).set('Accept', 'text/turtle').buffer(true).parse(text).expect(200);
     assert.match(construct.body as string, /Alpha battery/);
-    const ask = await request(t.app).get('/sparql').query({ query: 'ASK { GRAPH ?g { ?a a <https://w3id.org/fmar/ontology#Asset> } }' }).set('Accept', 'application/sparql-results+json').expect(200);
+    const ask = await asAdmin(t.app).get('/sparql').query({ query: 'ASK { GRAPH ?g { ?a a <https://w3id.org/fmar/ontology#Asset> } }' }).set('Accept', 'application/sparql-results+json').expect(200);
     assert.equal(ask.body.boolean, true);
   });
 
   it('restricts the dataset with default-graph-uri', async () => {
-    const res = await request(t.app).get('/sparql').query({ query: 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }', 'default-graph-uri': 'http://registry.test/nothing' }).set('Accept', 'application/json').expect(200);
+    const res = await asAdmin(t.app).get('/sparql').query({ query: 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }', 'default-graph-uri': 'http://registry.test/nothing' }).set('Accept', 'application/json').expect(200);
     assert.equal(res.body.results.bindings[0].n.value, '0');
   });
 
   it('caps rows and says so', async () => {
-    const res = await request(t.app).get('/sparql').query({ query: 'SELECT ?s WHERE { GRAPH ?g { ?s ?p ?o } }' }).set('Accept', 'application/json').expect(200);
+    const res = await asAdmin(t.app).get('/sparql').query({ query: 'SELECT ?s WHERE { GRAPH ?g { ?s ?p ?o } }' }).set('Accept', 'application/json').expect(200);
     assert.equal(res.body.results.bindings.length, 3);
     assert.equal(res.headers['fmar-result-truncated'], 'rows=3');
   });
@@ -67,10 +67,10 @@ describe('The SPARQL endpoint', function () {
   it('stops a query past its deadline while REST keeps answering fast', async () => {
     const heavy = 'SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?a { ?s1 ?p1 ?o1 } GRAPH ?b { ?s2 ?p2 ?o2 } GRAPH ?c { ?s3 ?p3 ?o3 } GRAPH ?d { ?s4 ?p4 ?o4 } }';
     const started = Date.now();
-    const slow = request(t.app).get('/sparql').query({ query: heavy }).set('Accept', 'application/json');
+    const slow = asAdmin(t.app).get('/sparql').query({ query: heavy }).set('Accept', 'application/json');
     await new Promise((r) => setTimeout(r, 200));
     const restStart = Date.now();
-    await request(t.app).get('/organisations?limit=1').expect(200);
+    await asAdmin(t.app).get('/organisations?limit=1').expect(200);
     const restMs = Date.now() - restStart;
     const res = await slow;
     assert.equal(res.status, 503);
@@ -78,12 +78,12 @@ describe('The SPARQL endpoint', function () {
     assert.ok(Date.now() - started < 10_000, 'the query was stopped');
     assert.ok(restMs < 1000, `REST answered in ${restMs} ms while the query ran`);
     // The replica is rebuilt and answers the next query.
-    const after = await request(t.app).get('/sparql').query({ query: SELECT_ASSETS }).set('Accept', 'application/json').expect(200);
+    const after = await asAdmin(t.app).get('/sparql').query({ query: SELECT_ASSETS }).set('Accept', 'application/json').expect(200);
     assert.equal(after.body.results.bindings.length, 2);
   });
 
   it('reports a syntax error as 400', async () => {
-    const bad = await request(t.app).get('/sparql').query({ query: 'SELECT ?x WHERE { ?x ' }).expect(400);
+    const bad = await asAdmin(t.app).get('/sparql').query({ query: 'SELECT ?x WHERE { ?x ' }).expect(400);
     assert.match(bad.headers['content-type'], /problem\+json/);
   });
 
@@ -105,9 +105,9 @@ describe('The SPARQL endpoint', function () {
         .send({ update: `PREFIX ex: <http://example.org/> WITH <${REF}> DELETE { ?s ex:area ?a } INSERT { ?s ex:area "UKPN_EPN" } WHERE { ?s ex:area ?a }` }).expect(200);
       assert.deepEqual([change.body.added, change.body.removed], [1, 1]);
       assert.equal(t.registry.store.head().sequence, before + 2);
-      const check = await request(t.app).get('/sparql').query({ query: `SELECT ?a WHERE { GRAPH <${REF}> { ?s <http://example.org/area> ?a } }` }).set('Accept', 'application/json').expect(200);
+      const check = await asAdmin(t.app).get('/sparql').query({ query: `SELECT ?a WHERE { GRAPH <${REF}> { ?s <http://example.org/area> ?a } }` }).set('Accept', 'application/json').expect(200);
       assert.deepEqual(check.body.results.bindings.map((b: { a: { value: string } }) => b.a.value), ['UKPN_EPN']);
-      const activity = await request(t.app).get('/sparql').query({ query: `ASK { GRAPH <${change.body.activities[0]}> { ?a <https://w3id.org/fmar/ontology#useCase> "UC-05.03" } }` }).set('Accept', 'application/json').expect(200);
+      const activity = await asAdmin(t.app).get('/sparql').query({ query: `ASK { GRAPH <${change.body.activities[0]}> { ?a <https://w3id.org/fmar/ontology#useCase> "UC-05.03" } }` }).set('Accept', 'application/json').expect(200);
       assert.equal(activity.body.boolean, true);
       await request(t.app).post('/sparql').set(admin).type('application/sparql-update').send(`DROP GRAPH <${REF}>`).expect(200);
     });
@@ -136,11 +136,11 @@ describe('The SPARQL endpoint', function () {
   });
 
   it('describes itself (SPARQL 1.1 Service Description) and offers a form to browsers', async () => {
-    const sd = await request(t.app).get('/sparql').set('Accept', 'text/turtle').buffer(true).parse(text).expect(200);
+    const sd = await asAdmin(t.app).get('/sparql').set('Accept', 'text/turtle').buffer(true).parse(text).expect(200);
     assert.match(sd.body as string, /sd:supportedLanguage sd:SPARQL11Query/);
-    const html = await request(t.app).get('/sparql').set('Accept', 'text/html').expect(200);
+    const html = await asAdmin(t.app).get('/sparql').set('Accept', 'text/html').expect(200);
     assert.match(html.text, /new Yasgui/);
-    const script = await request(t.app).get('/static/yasgui/yasgui.min.js').expect(200);
+    const script = await asAdmin(t.app).get('/static/yasgui/yasgui.min.js').expect(200);
     assert.ok(script.text.length > 100_000);
   });
 });

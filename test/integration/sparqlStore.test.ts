@@ -8,7 +8,7 @@ import { RemoteAuditMonitor } from '../../src/provenance/RemoteAuditMonitor.js';
 import { openRegistry } from '../../src/registry.js';
 import { SparqlRegistryStore } from '../../src/store/SparqlRegistryStore.js';
 import { VirtuosoWriteLock } from '../../src/store/VirtuosoWriteLock.js';
-import { ADMIN_TOKEN, exampleBody } from '../support/testRegistry.js';
+import { ADMIN_TOKEN, exampleBody, asAdmin } from '../support/testRegistry.js';
 
 /**
  * The remote SPARQL backend against a real server: set FMAR_TEST_SPARQL_URL (e.g. a Virtuoso started by
@@ -49,17 +49,17 @@ const { namedNode, literal, quad } = DataFactory;
       const org = await request(app).post('/organisations').set(auth).send(await exampleBody('organisation')).expect(201);
       const asset = await request(app).post('/assets').set(auth).set('FMAR-On-Behalf-Of', org.body.fmarOrganisationId).send(await exampleBody('asset'));
       assert.equal(asset.status, 201, JSON.stringify(asset.body));
-      const read = await request(app).get(`/assets/${asset.body.assetId}`).expect(200);
+      const read = await asAdmin(app).get(`/assets/${asset.body.assetId}`).expect(200);
       assert.equal(read.body.ratedCapacity, 5000);
       const put = await request(app).put(`/assets/${asset.body.assetId}`).set(auth).set('If-Match', '"v1.jsonld"').send({ ...read.body, assetName: 'Remote battery' });
       assert.equal(put.status, 200, JSON.stringify(put.body));
-      const history = await request(app).get(`/assets/${asset.body.assetId}/history`).expect(200);
+      const history = await asAdmin(app).get(`/assets/${asset.body.assetId}/history`).expect(200);
       assert.deepEqual(history.body.versions.map((v: { version: number }) => v.version), [1, 2]);
-      const list = await request(app).get('/assets?assetCategory=BESS').expect(200);
+      const list = await asAdmin(app).get('/assets?assetCategory=BESS').expect(200);
       assert.equal(list.body.items.length, 1);
-      const sparql = await request(app).get('/sparql').query({ query: `SELECT ?n WHERE { GRAPH <${base}assets/${asset.body.assetId}> { ?a <https://w3id.org/fmar/ontology#assetName> ?n } }` }).set('Accept', 'application/json').expect(200);
+      const sparql = await asAdmin(app).get('/sparql').query({ query: `SELECT ?n WHERE { GRAPH <${base}assets/${asset.body.assetId}> { ?a <https://w3id.org/fmar/ontology#assetName> ?n } }` }).set('Accept', 'application/json').expect(200);
       assert.equal(sparql.body.results.bindings[0].n.value, 'Remote battery');
-      const audit = await request(app).get('/audit/verify').expect(200);
+      const audit = await asAdmin(app).get('/audit/verify').expect(200);
       assert.equal(audit.body.verifiedHead.sequence, 3);
     } finally {
       await registry.close();

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import type { Express } from 'express';
+import request from 'supertest';
 import { configFromEnvironment, type RegistryConfig } from '../../src/config.js';
 import { createApp } from '../../src/http/createApp.js';
 import { openRegistry, type Registry, type RegistryStoreOptions } from '../../src/registry.js';
@@ -68,7 +69,7 @@ const REMOTE_MARKER = 'remote-test-store.json';
  */
 export async function startTestRegistry(overrides: Partial<RegistryConfig> = {}, storeOptions: RegistryStoreOptions = {}): Promise<TestRegistry> {
   const dir = overrides.dataDir ?? (await mkdtemp(join(tmpdir(), 'fmar-http-')));
-  const env: NodeJS.ProcessEnv = { FMAR_DATA_DIR: dir, FMAR_BASE_IRI: BASE, FMAR_ADMIN_TOKEN: ADMIN_TOKEN };
+  const env: NodeJS.ProcessEnv = { FMAR_DATA_DIR: dir, FMAR_BASE_IRI: BASE, FMAR_ADMIN_TOKEN: ADMIN_TOKEN, FMAR_RATE_LIMIT: '100000', FMAR_ANONYMOUS_RATE_LIMIT: '100000' };
   if (onRemoteStore) {
     const server = remoteTestServer();
     if (!server) throw new Error('FMAR_TEST_STORE=sparql needs FMAR_TEST_SPARQL_URL (a SPARQL 1.1 server, e.g. started by .ci/start-virtuoso)');
@@ -127,10 +128,32 @@ async function sparqlRequest(url: string, operation: 'query' | 'update', text: s
   return operation === 'query' ? JSON.parse(body) : body;
 }
 
+let organisationCounter = 0;
+
+/** A legal name, Companies House number and VAT number no other test organisation has. */
+export function uniqueOrganisationIdentity(): { organisationLegalName: string; organisationRegistrationNumber: string; vatRegistrationNumber: string } {
+  organisationCounter++;
+  const digits = String(Date.now() % 1e6).padStart(6, '0') + String(organisationCounter).padStart(3, '0');
+  return { organisationLegalName: `Test Flex ${digits} Ltd`, organisationRegistrationNumber: digits.slice(-8), vatRegistrationNumber: `GB${digits.slice(-9)}` };
+}
+
+/** supertest with the bootstrap administrator's credentials on every request. */
+export function asAdmin(app: Express) {
+  const auth = { Authorization: `Bearer ${ADMIN_TOKEN}` };
+  return {
+    get: (url: string) => request(app).get(url).set(auth),
+    post: (url: string) => request(app).post(url).set(auth),
+    put: (url: string) => request(app).put(url).set(auth),
+    delete: (url: string) => request(app).delete(url).set(auth),
+  };
+}
+
 /** The docs/examples bodies as a client would send them: without the fields the registry assigns. */
 export async function exampleBody(name: 'asset' | 'organisation'): Promise<Record<string, unknown>> {
   const record = JSON.parse(await readFile(join(root, `docs/examples/${name}.jsonld`), 'utf8')) as Record<string, unknown>;
   for (const field of ['@id', 'assetId', 'fmarOrganisationId', 'responsibleFSP', 'assetRegistrationStatus', 'organisationStatus', 'registeredOn', 'lastUpdatedOn', 'recordVersion']) delete record[field];
+  // Each call is a different organisation: registering the same one twice is a duplicate (UC-01.02, 409).
+  if (name === 'organisation') Object.assign(record, uniqueOrganisationIdentity());
   if (name === 'asset') record.effectiveDate = new Date(Date.now() + 86_400_000 * 30).toISOString().slice(0, 10);
   return record;
 }

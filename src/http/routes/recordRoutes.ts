@@ -1,20 +1,33 @@
 import express, { type Request, type Response } from 'express';
 import type { RecordKind } from '../../domain/RecordKind.js';
-import { isHttpIri } from '../../rdf/iri.js';
-import type { Actor, RecordService, RecordState } from '../../domain/RecordService.js';
-import { BadRequestHttpError, UnsupportedMediaTypeHttpError } from '../HttpError.js';
+import type { AccessLog } from '../../access/AccessLog.js';
+import type { Principal } from '../../access/Principal.js';
+import { visibleRecord } from '../../access/recordVisibility.js';
+import { RecordNotFoundError } from '../../domain/errors.js';
+import type { RecordService, RecordState } from '../../domain/RecordService.js';
+import { principalOf, readersOf } from '../authentication.js';
+import { BadRequestHttpError, HttpError, UnsupportedMediaTypeHttpError } from '../HttpError.js';
 import { RECORD_MEDIA_TYPES, etagFor, negotiate, versionsInIfMatch, type RecordMediaType } from '../negotiate.js';
 import type { RecordRepresentation } from '../recordRepresentation.js';
 import { renderRecordPage } from '../recordPage.js';
+
+/** The use cases behind a kind's writes: each authorises the principal and records the activity. */
+export interface RecordWrites {
+  /** The new record, and anything shown once beside it (an activation code). */
+  create(body: Record<string, unknown>, principal: Principal): Promise<{ state: RecordState; shownOnce?: Record<string, unknown> }>;
+  /** Undefined when the kind is not replaced whole (the response says what to do instead). */
+  replace?(id: string, body: Record<string, unknown>, ifMatch: number[] | '*' | undefined, principal: Principal): Promise<RecordState>;
+  /** Why PUT is not offered, when `replace` is absent. */
+  replaceRefusal?: string;
+}
 
 export interface RecordRoutesArgs {
   kind: RecordKind;
   records: RecordService;
   representation: RecordRepresentation;
   baseIri: string;
-  requireWriter: express.RequestHandler;
-  /** The agent IRI of the bootstrap administrator, until principals arrive (issue #6). */
-  adminAgent: string;
+  writes: RecordWrites;
+  accessLog: AccessLog;
 }
 
 const JSON_BODY_TYPES = ['application/json', 'application/ld+json'];
@@ -28,10 +41,10 @@ export function recordRoutes(args: RecordRoutesArgs): express.Router {
   const router = express.Router();
   const base = `/${kind.path}`;
 
-  router.post(base, args.requireWriter, async (req, res) => {
-    const state = await records.create(kind, jsonBody(req), actor(req, args));
+  router.post(base, async (req, res) => {
+    const { state, shownOnce } = await args.writes.create(jsonBody(req), principalOf(res));
     res.status(201).location(state.iri);
-    await send(req, res, args, state);
+    await send(req, res, args, state, shownOnce);
   });
 
   router.get(base, async (req, res) => {
@@ -44,12 +57,12 @@ export function recordRoutes(args: RecordRoutesArgs): express.Router {
       if (typeof value !== 'string') throw new BadRequestHttpError(`query parameter ${key} must be given once`);
       filters[key] = value;
     }
-    const page = await records.list(kind, { limit, after: cursor, filters });
+    const page = await records.list(kind, { limit, after: cursor, filters, readers: readersOf(res) });
     if (page.more && page.last) {
       const next = new URLSearchParams({ ...filters, limit: String(limit), cursor: page.last });
       res.set('Link', `<${args.baseIri}${kind.path}?${next}>; rel="next"`);
     }
-    const items = await Promise.all(page.items.map(async (item) => withoutContext(await args.representation.json(item.quads))));
+    const items = await Promise.all(page.items.map(async (item) => withoutContext(await args.representation.json(visible(res, args, item).quads))));
     res.type('application/ld+json').json({ '@context': 'https://w3id.org/fmar/context/v1', '@id': `${args.baseIri}${req.originalUrl.slice(1)}`, items, ...(page.more ? { next: page.last } : {}) });
   });
 
@@ -57,13 +70,15 @@ export function recordRoutes(args: RecordRoutesArgs): express.Router {
     await send(req, res, args, await records.get(kind, String(req.params.id)));
   });
 
-  router.put(`${base}/:id`, args.requireWriter, async (req, res) => {
-    const state = await records.replace(kind, String(req.params.id), jsonBody(req), versionsInIfMatch(req.get('if-match')), actor(req, args));
+  router.put(`${base}/:id`, async (req, res) => {
+    if (!args.writes.replace) throw new HttpError(405, 'Method Not Allowed', args.writes.replaceRefusal ?? `${kind.className} records are not replaced whole`);
+    const state = await args.writes.replace(String(req.params.id), jsonBody(req), versionsInIfMatch(req.get('if-match')), principalOf(res));
     await send(req, res, args, state);
   });
 
   router.get(`${base}/:id/history`, async (req, res) => {
-    const history = await records.history(kind, String(req.params.id));
+    visible(res, args, await records.get(kind, String(req.params.id)));
+    const history = await records.history(kind, String(req.params.id), readersOf(res));
     res.json({ record: records.recordIri(kind, String(req.params.id)), versions: history });
   });
 
@@ -82,28 +97,28 @@ function jsonBody(req: Request): Record<string, unknown> {
   return req.body as Record<string, unknown>;
 }
 
-/** The acting organisation, for kinds whose records belong to one (FMAR-On-Behalf-Of: ID or IRI). */
-function actor(req: Request, args: RecordRoutesArgs): Actor {
-  const header = req.get('fmar-on-behalf-of');
-  if (!header) {
-    if (args.kind.responsibleOrganisationField && req.method === 'POST') {
-      throw new BadRequestHttpError(`a new ${args.kind.className} belongs to a flexibility service provider: name it with the FMAR-On-Behalf-Of header (its organisation ID)`);
-    }
-    return { agentIri: args.adminAgent };
-  }
-  const iri = /^https?:\/\//.test(header) ? header : `${args.baseIri}organisations/${header}`;
-  if (!isHttpIri(iri)) throw new BadRequestHttpError('FMAR-On-Behalf-Of must be an organisation ID or IRI');
-  return { agentIri: args.adminAgent, onBehalfOf: iri };
+/**
+ * The part of a record the principal may read (404 when they may not read it at all, so that a record's
+ * existence is not disclosed); reading personal values is logged (UC-05.01).
+ */
+function visible(res: Response, args: RecordRoutesArgs, state: RecordState, logPersonal = true): RecordState {
+  const seen = visibleRecord(state, readersOf(res));
+  if (!seen) throw new RecordNotFoundError(state.iri);
+  if (logPersonal && seen.personalGraphs.length) args.accessLog.record({ principal: principalOf(res), channel: 'REST', graphs: seen.personalGraphs, at: new Date() });
+  return { ...state, quads: seen.quads };
 }
 
-async function send(req: Request, res: Response, args: RecordRoutesArgs, state: RecordState): Promise<void> {
+/** Sends a record as negotiated; a write's own response echoes what was sent, which is not logged as a read. */
+async function send(req: Request, res: Response, args: RecordRoutesArgs, written: RecordState, shownOnce?: Record<string, unknown>): Promise<void> {
+  const state = visible(res, args, written, req.method === 'GET');
   const mediaType: RecordMediaType = negotiate(req, RECORD_MEDIA_TYPES);
   res.set('ETag', etagFor(state.version, mediaType)).vary('Accept');
   if (mediaType === 'application/ld+json' || mediaType === 'application/json') {
-    res.type(mediaType).send(JSON.stringify(await args.representation.json(state.quads)));
+    res.type(mediaType).send(JSON.stringify({ ...(await args.representation.json(state.quads)), ...shownOnce }));
   } else if (mediaType === 'text/html') {
     res.type('text/html').send(renderRecordPage(args.kind, state, await args.representation.json(state.quads), args.baseIri));
   } else {
+    if (shownOnce) res.set('FMAR-Shown-Once', JSON.stringify(shownOnce));
     res.type(mediaType).send(await args.representation.text(state.quads, mediaType));
   }
 }

@@ -4,7 +4,6 @@ import { sparqlProtocol } from '../sparqlProtocol.js';
 
 export interface SparqlRoutesArgs {
   registry: Registry;
-  requireAdmin: express.RequestHandler;
 }
 
 /** GET and POST /sparql: the SPARQL 1.1 Protocol (query operation). */

@@ -1,0 +1,50 @@
+import { authorizeAssetWrite } from '../access/AccessPolicy.js';
+import { ASSET_KIND, DELEGATION_KIND, ORGANISATION_KIND, PLATFORM_KIND, USER_KIND, type RecordKind } from '../domain/RecordKind.js';
+import { value } from '../domain/recordValues.js';
+import type { Registry } from '../registry.js';
+import type { RecordWrites } from './routes/recordRoutes.js';
+
+/** Which use case serves POST and PUT of each kind (the services authorise and record the activity). */
+export function recordWrites(registry: Registry, kind: RecordKind): RecordWrites {
+  const { records } = registry;
+  switch (kind) {
+    case ORGANISATION_KIND:
+      return {
+        create: async (body, principal) => ({ state: await registry.organisations.register(body, principal) }),
+        replace: (id, body, ifMatch, principal) => registry.organisations.update(id, body, ifMatch, principal),
+      };
+    case USER_KIND:
+      return {
+        create: async (body, principal) => {
+          const { user, activation } = await registry.users.register(body, principal);
+          return { state: user, shownOnce: { activationCode: activation.token, activationExpiresAt: activation.expiresAt } };
+        },
+        replace: (id, body, ifMatch, principal) => registry.users.update(id, body, ifMatch, principal),
+      };
+    case PLATFORM_KIND:
+      return {
+        create: async (body, principal) => ({ state: await registry.platforms.register(body, principal) }),
+        replace: (id, body, ifMatch, principal) => registry.platforms.update(id, body, ifMatch, principal),
+      };
+    case DELEGATION_KIND:
+      return {
+        create: async (body, principal) => ({ state: await registry.platforms.grant(body, principal) }),
+        replaceRefusal: 'a delegation is not edited: revoke it (POST /delegations/{id}/revocation) and grant a new one',
+      };
+    case ASSET_KIND:
+      return {
+        // UC-02.02, requirements §10: FSPs register their own assets; platforms within their grant.
+        create: async (body, principal) => ({ state: await records.create(ASSET_KIND, body, authorizeAssetWrite(principal, 'REGISTER_ASSET')) }),
+        // UC-02.04: only the responsible FSP (or its delegate, or an administrator) updates an asset.
+        replace: async (id, body, ifMatch, principal) => {
+          const current = await records.get(ASSET_KIND, id);
+          const actor = authorizeAssetWrite(principal, 'UPDATE_ASSET', value(current, 'responsibleFSP'), current.iri);
+          return records.replace(ASSET_KIND, id, body, ifMatch, actor, (latest) => {
+            authorizeAssetWrite(principal, 'UPDATE_ASSET', value(latest, 'responsibleFSP'), latest.iri);
+          });
+        },
+      };
+    default:
+      throw new Error(`no writes are defined for ${kind.className}`);
+  }
+}

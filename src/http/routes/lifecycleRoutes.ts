@@ -1,0 +1,47 @@
+import express, { type Request } from 'express';
+import type { Registry } from '../../registry.js';
+import type { RecordState } from '../../domain/RecordService.js';
+import { principalOf } from '../authentication.js';
+import { BadRequestHttpError } from '../HttpError.js';
+import type { RecordRepresentation } from '../recordRepresentation.js';
+
+/**
+ * Lifecycle transitions as sub-resources (POST, no body unless stated), each a use case with its activity:
+ * organisation approval (UC-01.02) and de-registration (UC-01.04), user activation (UC-01.01, with the
+ * activation code) and deactivation (UC-01.04), platform approval after vetting and delegation revocation
+ * (UC-05.04). Each answers with the record's new state (the user's activation also with its first API key).
+ */
+export function lifecycleRoutes(registry: Registry, representation: RecordRepresentation): express.Router {
+  const router = express.Router();
+  const reply = async (state: RecordState, extra: Record<string, unknown> = {}) => ({ ...(await representation.json(state.quads)), ...extra });
+
+  router.post('/organisations/:id/approval', async (req, res) => {
+    res.json(await reply(await registry.organisations.approve(String(req.params.id), principalOf(res))));
+  });
+  router.post('/organisations/:id/deregistration', async (req, res) => {
+    const outcome = await registry.organisations.deregister(String(req.params.id), principalOf(res));
+    res.json(await reply(outcome.organisation, { deactivatedUsers: outcome.users, withdrawnPlatforms: outcome.platforms, revokedDelegations: outcome.delegations }));
+  });
+  router.post('/users/:id/activation', async (req, res) => {
+    const code = stringField(req, 'activationCode');
+    const { user, apiKey } = await registry.users.activate(String(req.params.id), code);
+    res.json(await reply(user, { apiKey: apiKey.token, apiKeyId: apiKey.keyId, apiKeyExpiresAt: apiKey.expiresAt }));
+  });
+  router.post('/users/:id/deactivation', async (req, res) => {
+    res.json(await reply(await registry.users.deactivate(String(req.params.id), principalOf(res))));
+  });
+  router.post('/platforms/:id/approval', async (req, res) => {
+    res.json(await reply(await registry.platforms.approve(String(req.params.id), principalOf(res))));
+  });
+  router.post('/delegations/:id/revocation', async (req, res) => {
+    res.json(await reply(await registry.platforms.revoke(String(req.params.id), principalOf(res))));
+  });
+  return router;
+}
+
+function stringField(req: Request, name: string): string {
+  const body = req.body as Record<string, unknown> | undefined;
+  const value = body?.[name];
+  if (typeof value !== 'string' || !value) throw new BadRequestHttpError(`send {"${name}": "..."} as JSON`);
+  return value;
+}
