@@ -3,7 +3,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { FMAR_ACCESS, PROV, RDF, XSD } from '../rdf/namespaces.js';
 import type { RegistryStore } from '../store/RegistryStore.js';
 import { accessGraph, READABLE_BY } from './accessIndex.js';
-import { AUDIT_AUDIENCE } from './audiences.js';
+import { audience } from './audiences.js';
 import type { Principal } from './Principal.js';
 
 const { namedNode, literal, quad } = DataFactory;
@@ -82,7 +82,7 @@ export class AccessLog {
   private quads(batch: AccessEntry[]): Quad[] {
     const graphIri = `${this.options.baseIri}access-log/${uuidv7()}`;
     const g = namedNode(graphIri);
-    const out: Quad[] = [quad(g, namedNode(READABLE_BY), namedNode(AUDIT_AUDIENCE), namedNode(accessGraph(graphIri)))];
+    const out: Quad[] = [quad(g, namedNode(READABLE_BY), namedNode(audience.audit(this.options.baseIri)), namedNode(accessGraph(graphIri)))];
     batch.forEach((entry, i) => {
       const e = namedNode(`${graphIri}#${i + 1}`);
       out.push(

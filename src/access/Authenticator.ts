@@ -131,10 +131,8 @@ export class Authenticator {
       if (organisationIri !== principal.organisationIri) throw new AccessDeniedError('a user acts only for their own organisation: leave FMAR-On-Behalf-Of out or name your organisation');
       return undefined;
     }
-    if (principal.kind === 'administrator') {
-      if (!(await this.exists(ORGANISATION_KIND, organisationIri.slice(`${this.args.baseIri}${ORGANISATION_KIND.path}/`.length)))) throw new AccessDeniedError(`FMAR-On-Behalf-Of names no registered organisation (${organisationIri})`);
-      return { organisationIri };
-    }
+    // An administrator may name any organisation of this registry; the use case checks what it needs of it.
+    if (principal.kind === 'administrator') return { organisationIri };
     const delegation = await this.activeDelegation(organisationIri, principal.agentIri);
     if (!delegation) throw new AccessDeniedError(`the platform holds no active delegation from ${organisationIri}: the organisation must grant one (POST /delegations), and it must be valid today and not revoked`, { reason: 'no-active-delegation' });
     return { organisationIri, delegation };

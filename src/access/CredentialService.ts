@@ -7,6 +7,7 @@ import { FMAR, FMAR_ACCESS, PROV, RDF, XSD } from '../rdf/namespaces.js';
 import type { RegistryStore } from '../store/RegistryStore.js';
 import { selectBindings } from '../store/selectBindings.js';
 import { accessGraph, READABLE_BY } from './accessIndex.js';
+import { audience } from './audiences.js';
 
 const { namedNode, literal, quad } = DataFactory;
 
@@ -169,7 +170,7 @@ export class CredentialService {
     ];
     if (actor.onBehalfOf) out.push(quad(namedNode(actor.agentIri), namedNode(`${PROV}actedOnBehalfOf`), namedNode(actor.onBehalfOf), g));
     const index = namedNode(accessGraph(activityIri));
-    for (const reader of [`${FMAR_ACCESS}audit`, ...readers]) out.push(quad(act, namedNode(READABLE_BY), namedNode(reader), index));
+    for (const reader of [audience.audit(this.args.baseIri), ...readers]) out.push(quad(act, namedNode(READABLE_BY), namedNode(reader), index));
     return out;
   }
 }

@@ -1,5 +1,5 @@
 import type { Quad } from 'n3';
-import { FMAR, FMAR_ACCESS, RDF } from '../rdf/namespaces.js';
+import { FMAR, RDF } from '../rdf/namespaces.js';
 import type { GraphPart } from '../provenance/recordGraphs.js';
 import { isAdministrator, type Principal } from './Principal.js';
 
@@ -19,20 +19,23 @@ import { isAdministrator, type Principal } from './Principal.js';
  * - the public reads reference data and the directory of organisations and platforms;
  * - personal values only for the owning organisation and those with a stated need.
  */
-export const PUBLIC_AUDIENCE = `${FMAR_ACCESS}public`;
-/** Non-personal record data, for aggregates (regulators, Market Facilitator). */
-export const REGULATOR_AUDIENCE = `${FMAR_ACCESS}regulator`;
-/** Activities and the access log (UC-05.06). */
-export const AUDIT_AUDIENCE = `${FMAR_ACCESS}audit`;
-
+/**
+ * Audience IRIs live under the registry's base: registries sharing one remote store keep apart (a DNO of one
+ * registry must not read another registry's assets in the same GSP group).
+ */
 export const audience = {
+  public: (base: string) => `${base}audiences/public`,
+  /** Non-personal record data, for aggregates (regulators, Market Facilitator). */
+  regulator: (base: string) => `${base}audiences/regulator`,
+  /** Activities and the access log (UC-05.06). */
+  audit: (base: string) => `${base}audiences/audit`,
   members: (organisation: string) => `${organisation}#members`,
   personal: (organisation: string) => `${organisation}#personal-data`,
   portfolio: (organisation: string) => `${organisation}#portfolio`,
   portfolioPersonal: (organisation: string) => `${organisation}#portfolio-personal`,
   ownedAssets: (organisation: string) => `${organisation}#owned-assets`,
-  area: (gspGroup: string) => `${FMAR_ACCESS}area/${gspGroup}`,
-  areaPersonal: (gspGroup: string) => `${FMAR_ACCESS}area/${gspGroup}/personal`,
+  area: (base: string, gspGroup: string) => `${base}audiences/areas/${gspGroup}`,
+  areaPersonal: (base: string, gspGroup: string) => `${base}audiences/areas/${gspGroup}/personal`,
   record: (record: string) => `${record}#readers`,
   recordPersonal: (record: string) => `${record}#personal-readers`,
   platform: (platform: string) => `${platform}#platform`,
@@ -50,16 +53,16 @@ export const OVERSIGHT_ROLES = ['REGULATOR', 'MARKET_FACILITATOR'];
  * The facts of a record that decide its audiences, read from its quads. `dnoAreas` maps a DNO licence area
  * code to its GSP group (the 14 are one-to-one; IDNOs have none).
  */
-export function recordAudiences(classIri: string, recordIri: string, quads: Quad[], dnoAreas: ReadonlyMap<string, string>): RecordAudiences {
+export function recordAudiences(base: string, classIri: string, recordIri: string, quads: Quad[], dnoAreas: ReadonlyMap<string, string>): RecordAudiences {
   const one = (property: string) => quads.find((q) => q.subject.value === recordIri && q.predicate.value === `${FMAR}${property}`)?.object.value;
   const types = new Set(quads.filter((q) => q.subject.value === recordIri && q.predicate.value === `${RDF}type`).map((q) => q.object.value));
   const is = (name: string) => classIri === `${FMAR}${name}` || types.has(`${FMAR}${name}`);
   if (is('Organisation')) {
     return {
-      PUBLIC: [PUBLIC_AUDIENCE, audience.members(recordIri), REGULATOR_AUDIENCE],
-      RESTRICTED: [audience.members(recordIri), REGULATOR_AUDIENCE],
+      PUBLIC: [audience.public(base), audience.members(recordIri), audience.regulator(base)],
+      RESTRICTED: [audience.members(recordIri), audience.regulator(base)],
       PERSONAL: [audience.personal(recordIri)],
-      activity: [audience.members(recordIri), AUDIT_AUDIENCE],
+      activity: [audience.members(recordIri), audience.audit(base)],
     };
   }
   if (is('User')) {
@@ -69,24 +72,24 @@ export function recordAudiences(classIri: string, recordIri: string, quads: Quad
       PUBLIC: [...members, audience.record(recordIri)],
       RESTRICTED: [...members, audience.record(recordIri)],
       PERSONAL: [...(organisation ? [audience.personal(organisation)] : []), audience.recordPersonal(recordIri)],
-      activity: [...members, AUDIT_AUDIENCE],
+      activity: [...members, audience.audit(base)],
     };
   }
   if (is('Platform')) {
     const operator = one('platformOperator');
     const members = operator ? [audience.members(operator)] : [];
     return {
-      PUBLIC: [PUBLIC_AUDIENCE, ...members, audience.platform(recordIri), REGULATOR_AUDIENCE],
+      PUBLIC: [audience.public(base), ...members, audience.platform(recordIri), audience.regulator(base)],
       RESTRICTED: [...members, audience.platform(recordIri)],
       PERSONAL: operator ? [audience.personal(operator)] : [],
-      activity: [...members, audience.platform(recordIri), AUDIT_AUDIENCE],
+      activity: [...members, audience.platform(recordIri), audience.audit(base)],
     };
   }
   if (is('DelegationGrant')) {
     const grantor = one('grantor');
     const grantee = one('grantee');
     const parties = [...(grantor ? [audience.members(grantor)] : []), ...(grantee ? [audience.platform(grantee)] : [])];
-    return { PUBLIC: [...parties, REGULATOR_AUDIENCE], RESTRICTED: parties, PERSONAL: [], activity: [...parties, AUDIT_AUDIENCE] };
+    return { PUBLIC: [...parties, audience.regulator(base)], RESTRICTED: parties, PERSONAL: [], activity: [...parties, audience.audit(base)] };
   }
   if (is('Asset')) {
     const fsp = one('responsibleFSP');
@@ -97,34 +100,34 @@ export function recordAudiences(classIri: string, recordIri: string, quads: Quad
     const dno = one('dnoConnection');
     const dnoArea = dno ? dnoAreas.get(dno.slice(dno.lastIndexOf('/') + 1)) : undefined;
     if (dnoArea) areas.add(dnoArea);
-    const readers = [...(fsp ? [audience.portfolio(fsp)] : []), ...(owner ? [audience.ownedAssets(owner)] : []), audience.record(recordIri), ...[...areas].map(audience.area)];
+    const readers = [...(fsp ? [audience.portfolio(fsp)] : []), ...(owner ? [audience.ownedAssets(owner)] : []), audience.record(recordIri), ...[...areas].map((a) => audience.area(base, a))];
     return {
-      PUBLIC: [...readers, REGULATOR_AUDIENCE],
+      PUBLIC: [...readers, audience.regulator(base)],
       RESTRICTED: readers,
-      PERSONAL: [...(fsp ? [audience.portfolioPersonal(fsp)] : []), audience.recordPersonal(recordIri), ...[...areas].map(audience.areaPersonal)],
-      activity: [...readers, AUDIT_AUDIENCE],
+      PERSONAL: [...(fsp ? [audience.portfolioPersonal(fsp)] : []), audience.recordPersonal(recordIri), ...[...areas].map((a) => audience.areaPersonal(base, a))],
+      activity: [...readers, audience.audit(base)],
     };
   }
   // Kinds without rules of their own yet are readable by administrators only.
-  return { PUBLIC: [], RESTRICTED: [], PERSONAL: [], activity: [AUDIT_AUDIENCE] };
+  return { PUBLIC: [], RESTRICTED: [], PERSONAL: [], activity: [audience.audit(base)] };
 }
 
 /** Every audience a principal holds; `undefined` for administrators, who read everything. */
-export function principalAudiences(p: Principal): string[] | undefined {
+export function principalAudiences(p: Principal, base: string): string[] | undefined {
   if (isAdministrator(p)) return undefined;
-  const held = [PUBLIC_AUDIENCE];
+  const held = [audience.public(base)];
   if (p.kind === 'user' && p.organisationIri) {
     const o = p.organisationIri;
     held.push(audience.members(o), audience.personal(o), audience.portfolio(o), audience.portfolioPersonal(o), audience.record(p.agentIri), audience.recordPersonal(p.agentIri));
     if (p.organisationRoles.includes('ASSET_OWNER')) held.push(audience.ownedAssets(o));
     if (p.organisationRoles.some((r) => SYSTEM_OPERATOR_ROLES.includes(r))) {
       for (const area of p.networkAreas) {
-        held.push(audience.area(area));
+        held.push(audience.area(base, area));
         // Personal values (MPANs) outside the owning organisation only with a stated need (requirements §10).
-        if (p.statedPurpose) held.push(audience.areaPersonal(area));
+        if (p.statedPurpose) held.push(audience.areaPersonal(base, area));
       }
     }
-    if (p.organisationRoles.some((r) => OVERSIGHT_ROLES.includes(r))) held.push(REGULATOR_AUDIENCE, AUDIT_AUDIENCE);
+    if (p.organisationRoles.some((r) => OVERSIGHT_ROLES.includes(r))) held.push(audience.regulator(base), audience.audit(base));
     for (const platform of p.operatedPlatforms) held.push(audience.platform(platform));
   }
   if (p.kind === 'platform') {

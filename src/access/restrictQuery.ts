@@ -99,11 +99,20 @@ export interface RestrictOptions {
   defaultGraphs?: string[];
   /** SPARQL protocol named-graph-uri: replaces the query's FROM NAMED. */
   namedGraphs?: string[];
+  /**
+   * Whether the store evaluates `*`, `+` and `?` paths inside `GRAPH ?g { }` within that one graph (Oxigraph does).
+   * Virtuoso does not (measured: its transitive evaluation ignores the graph), so on the remote backend such
+   * paths are refused rather than risk leaving the dataset. Default true.
+   */
+  transitivePathsStayInGraph?: boolean;
 }
 
 /** Returns the text of a query equivalent to `sparql` over the graphs `options.audiences` may read. */
 export function restrictQuery(sparql: string, options: RestrictOptions): string {
   const query = parseQuery(sparql);
+  if (options.transitivePathsStayInGraph === false && hasTransitivePath(query)) {
+    throw new QueryRefusedError('property paths with *, + or ? are not available to restricted principals on this store (it cannot confine them to readable graphs); spell the steps out, e.g. p/p/p');
+  }
   const restriction = new QueryRestriction({
     audiences: unique(options.audiences).map((iri) => namedNode(iri)),
     defaultGraphs: graphList(options.defaultGraphs ?? listed(query.from?.default)),
@@ -115,6 +124,15 @@ export function restrictQuery(sparql: string, options: RestrictOptions): string 
 
 const READABLE_BY = namedNode(`${FMAR_ACCESS}readableBy`);
 
+/** Whether any part of the parsed query (patterns, subqueries, EXISTS) uses a `*`, `+` or `?` path. */
+function hasTransitivePath(node: unknown): boolean {
+  if (Array.isArray(node)) return node.some(hasTransitivePath);
+  if (!node || typeof node !== 'object') return false;
+  const record = node as Record<string, unknown>;
+  if (record.type === 'path' && (record.pathType === '*' || record.pathType === '+' || record.pathType === '?')) return true;
+  return Object.values(record).some(hasTransitivePath);
+}
+
 /** Where a pattern is evaluated: the (merged) default graph, or the named graph of an enclosing GRAPH. */
 type GraphContext = 'default' | 'named';
 
@@ -122,6 +140,8 @@ type SolutionModifiers = Pick<SelectQuery, 'group' | 'having' | 'order'>;
 
 class QueryRestriction {
   private freshCount = 0;
+  /** How many EXISTS / NOT EXISTS enclose the pattern being rewritten. */
+  private existsDepth = 0;
   private readonly blankNodeVariables = new Map<string, VariableTerm>();
 
   constructor(
@@ -280,9 +300,9 @@ class QueryRestriction {
       case '*':
       case '+':
       case '?': {
-        const inOneGraph = this.inReadableGraph([bgp({ subject, predicate: path, object })]);
         const ends = uniqueVariables([subject, object].filter(isVariable));
-        return ends.length ? [subSelect(ends, inOneGraph, { distinct: true })] : [{ type: 'filter', expression: exists(inOneGraph) }];
+        if (!ends.length) return [{ type: 'filter', expression: exists(this.insideExists(() => this.inReadableGraph([bgp({ subject, predicate: path, object })]))) }];
+        return [subSelect(ends, this.inReadableGraph([bgp({ subject, predicate: path, object })]), { distinct: true })];
       }
     }
   }
@@ -308,7 +328,19 @@ class QueryRestriction {
       { type: 'graph', name: index, patterns: [bgp({ subject: graph, predicate: READABLE_BY, object: audience })] },
       { type: 'filter', expression: { type: 'operation', operator: 'in', args: [audience, mayBeListed ? this.args.audiences : []] } },
     ];
+    // Inside an EXISTS only whether a solution exists matters, so the check is a plain join there. That also keeps
+    // EXISTS from nesting in EXISTS, which Virtuoso 7 evaluates wrongly (measured: the inner one ignores ?graph).
+    if (this.existsDepth > 0) return [...listed, ...readable];
     return [...listed, { type: 'filter', expression: exists(readable) }];
+  }
+
+  private insideExists<T>(rewrite: () => T): T {
+    this.existsDepth++;
+    try {
+      return rewrite();
+    } finally {
+      this.existsDepth--;
+    }
   }
 
   private expression(expression: Expression, context: GraphContext): Expression {
@@ -317,7 +349,7 @@ class QueryRestriction {
     switch (expression.type) {
       case 'operation':
         if (expression.operator === 'exists' || expression.operator === 'notexists') {
-          return { ...expression, args: [group(this.pattern(expression.args[0] as Pattern, context))] };
+          return { ...expression, args: [group(this.insideExists(() => this.pattern(expression.args[0] as Pattern, context)))] };
         }
         return { ...expression, args: expression.args.map((a) => this.expression(a as Expression, context)) };
       case 'functionCall':

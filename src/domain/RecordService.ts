@@ -178,7 +178,7 @@ export class RecordService {
     const record = this.splitByPart(iri, quads);
     const activityIri = `${this.args.baseIri}activities/${uuidv7()}`;
     const activity = activityQuads({ activityIri, recordIri: iri, useCase: kind.useCases.create, agentIri: actor.agentIri, onBehalfOf: actor.onBehalfOf, startedAt: new Date(), newVersion: 1, content: record });
-    const access = accessIndexQuads(iri, 1, [activityIri], recordAudiences(kind.classIri, iri, quads, this.dnoAreas));
+    const access = accessIndexQuads(iri, 1, [activityIri], recordAudiences(this.args.baseIri, kind.classIri, iri, quads, this.dnoAreas));
     return { id, iri, record, activity, access, warnings };
   }
 
@@ -243,7 +243,7 @@ export class RecordService {
     const superseded = current.quads.map((q) => quad(q.subject, q.predicate, q.object, namedNode(toVersionGraph(q.graph.value, current.iri, current.version))));
     const activityIri = `${this.args.baseIri}activities/${uuidv7()}`;
     const activity = activityQuads({ activityIri, recordIri: current.iri, useCase, agentIri: actor.agentIri, onBehalfOf: actor.onBehalfOf, startedAt: new Date(), previousVersion: current.version, newVersion: version, content: record });
-    const access = accessIndexQuads(current.iri, version, [...indexedActivities(current.iri, current.access), activityIri], recordAudiences(kind.classIri, current.iri, quads, this.dnoAreas));
+    const access = accessIndexQuads(current.iri, version, [...indexedActivities(current.iri, current.access), activityIri], recordAudiences(this.args.baseIri, kind.classIri, current.iri, quads, this.dnoAreas));
     // The version checked above must still be the stored one when the write applies: another API node on the
     // same remote store may have replaced the record since (RFC 9110 §13.1.1 across nodes).
     const stamp = current.quads.find((q) => q.subject.value === current.iri && q.predicate.value === `${FMAR}recordVersion`);

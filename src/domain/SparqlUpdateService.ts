@@ -2,7 +2,7 @@ import { DataFactory, type Quad, type Quad_Object, type Quad_Subject } from 'n3'
 import sparqljs, { type GraphOrDefault, type Quads, type Update, type UpdateOperation } from 'sparqljs';
 import { v7 as uuidv7 } from 'uuid';
 import { READABLE_BY } from '../access/accessIndex.js';
-import { PUBLIC_AUDIENCE } from '../access/audiences.js';
+import { audience } from '../access/audiences.js';
 import { contentHash } from '../provenance/activityQuads.js';
 import { DCTERMS, FMAR, PROV, RDF, XSD } from '../rdf/namespaces.js';
 import type { RegistryStore } from '../store/RegistryStore.js';
@@ -69,7 +69,7 @@ export class SparqlUpdateService {
       const activity = `${this.args.baseIri}activities/${uuidv7()}`;
       // Graphs administrators maintain are reference data: readable by everyone, the public included (requirements §10).
       const referenceGraph = namedNode(`${this.args.baseIri}.well-known/fmar/reference-access`);
-      const readable = [...new Set(add.map((q) => q.graph.value))].map((g) => quad(namedNode(g), namedNode(READABLE_BY), namedNode(PUBLIC_AUDIENCE), referenceGraph));
+      const readable = [...new Set(add.map((q) => q.graph.value))].map((g) => quad(namedNode(g), namedNode(READABLE_BY), namedNode(audience.public(this.args.baseIri)), referenceGraph));
       const description = this.generator.stringify({ type: 'update', prefixes: {}, updates: [op] } as Update);
       await this.args.store.commit({ add: [...add, ...readable, ...this.activityQuads(activity, actor, description, [...add, ...remove])], remove });
       summary.operations++;

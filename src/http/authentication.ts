@@ -10,13 +10,13 @@ import { TooManyRequestsHttpError } from './HttpError.js';
  * FMAR-On-Behalf-Of and FMAR-Purpose headers, is kept in res.locals for the routes. No credentials make the
  * anonymous public principal; bad credentials are a 401, never a silent downgrade to anonymous.
  */
-export function authenticate(authenticator: Authenticator): RequestHandler {
+export function authenticate(authenticator: Authenticator, baseIri: string): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     authenticator
       .authenticate({ authorization: req.get('authorization'), onBehalfOf: req.get('fmar-on-behalf-of'), purpose: req.get('fmar-purpose'), clientAddress: req.ip ?? 'unknown' })
       .then((principal) => {
         res.locals.principal = principal;
-        res.locals.readers = principalAudiences(principal);
+        res.locals.readers = principalAudiences(principal, baseIri);
         next();
       }, next);
   };

@@ -56,7 +56,7 @@ export function createApp(registry: Registry, logger: Logger): express.Express {
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', journal: registry.store.head() });
   });
-  app.use(authenticate(registry.authenticator));
+  app.use(authenticate(registry.authenticator, config.baseIri));
   app.use(rateLimitPerCredential(config.rateLimit));
   app.get('/', async (req, res) => {
     const counts = Object.fromEntries(await Promise.all(RECORD_KINDS.map(async (k) => [k.path, await registry.records.count(k)] as const)));

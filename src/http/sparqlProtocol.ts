@@ -61,7 +61,7 @@ export function sparqlProtocol(registry: Registry) {
     const readers = readersOf(res);
     if (readers !== undefined) {
       try {
-        query = restrictQuery(query, { audiences: readers, ...dataset });
+        query = restrictQuery(query, { audiences: readers, ...dataset, transitivePathsStayInGraph: config.store === 'embedded' });
       } catch (error) {
         if (error instanceof QueryRefusedError) throw new BadRequestHttpError(error.message);
         throw error;

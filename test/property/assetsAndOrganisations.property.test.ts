@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import request from 'supertest';
-import { ADMIN_TOKEN, startTestRegistry, type TestRegistry } from '../support/testRegistry.js';
+import { ADMIN_TOKEN, startTestRegistry, type TestRegistry, asAdmin, uniqueOrganisationIdentity } from '../support/testRegistry.js';
 
 /**
  * Property-based tests (issue #4): random valid assets and organisations are accepted and read back
@@ -123,7 +123,7 @@ describe('Random assets and organisations (fast-check)', function () {
       fc.asyncProperty(validAsset, async (body) => {
         const created = await request(t.app).post('/assets').set(auth).set('FMAR-On-Behalf-Of', fsp).send(body);
         assert.equal(created.status, 201, JSON.stringify({ body, errors: created.body.errors }));
-        const read = await request(t.app).get(`/assets/${created.body.assetId}`).expect(200);
+        const read = await asAdmin(t.app).get(`/assets/${created.body.assetId}`).expect(200);
         for (const [field, value] of Object.entries(body)) assert.deepEqual(read.body[field], value, `${field} read back differently`);
       }),
       { numRuns: RUNS },
@@ -146,6 +146,9 @@ describe('Random assets and organisations (fast-check)', function () {
   it('accepts every valid organisation and reads it back identical; rejects broken ones without trace', async () => {
     await fc.assert(
       fc.asyncProperty(validOrganisation, fc.boolean(), async (body, breakIt) => {
+        // Every run registers a different organisation: the same legal name, registration or VAT number twice is a duplicate (409, UC-01.02).
+        const unique = uniqueOrganisationIdentity();
+        body = { ...body, organisationLegalName: `${String(body.organisationLegalName).slice(0, 240)} ${unique.organisationRegistrationNumber}`, organisationRegistrationNumber: unique.organisationRegistrationNumber };
         const before = t.registry.store.head();
         const res = await request(t.app).post('/organisations').set(auth).send(breakIt ? { ...body, primaryContactEmail: 'not an email' } : body);
         if (breakIt) {
@@ -155,7 +158,7 @@ describe('Random assets and organisations (fast-check)', function () {
           return;
         }
         assert.equal(res.status, 201, JSON.stringify({ body, errors: res.body.errors }));
-        const read = await request(t.app).get(`/organisations/${res.body.fmarOrganisationId}`).expect(200);
+        const read = await asAdmin(t.app).get(`/organisations/${res.body.fmarOrganisationId}`).expect(200);
         for (const [field, value] of Object.entries(body)) {
           const got = read.body[field] as unknown;
           assert.deepEqual(Array.isArray(value) ? [got].flat().sort() : got, Array.isArray(value) ? [...value].sort() : value, field);
