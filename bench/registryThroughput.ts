@@ -16,7 +16,8 @@ import { Writer } from 'n3';
 import oxigraph from 'oxigraph';
 import { pino } from 'pino';
 import { configFromEnvironment } from '../src/config.js';
-import { ASSET_KIND, ORGANISATION_KIND } from '../src/domain/RecordKind.js';
+import type { Principal } from '../src/access/Principal.js';
+import { ASSET_KIND } from '../src/domain/RecordKind.js';
 import { createApp } from '../src/http/createApp.js';
 import { projectRoot } from '../src/projectRoot.js';
 import { openRegistry } from '../src/registry.js';
@@ -27,10 +28,15 @@ const N = Number(process.env.N ?? 1000);
 const CONCURRENCY = 16;
 const root = projectRoot();
 const dir = await mkdtemp(join(tmpdir(), 'fmar-bench-'));
-const config = { ...configFromEnvironment({ FMAR_DATA_DIR: dir, FMAR_BASE_IRI: 'http://localhost:8080/', FMAR_ADMIN_TOKEN: 'bench' }), snapshotEvery: 0 };
+const config = { ...configFromEnvironment({ FMAR_DATA_DIR: dir, FMAR_BASE_IRI: 'http://localhost:8080/', FMAR_ADMIN_TOKEN: 'bench', FMAR_RATE_LIMIT: '100000000' }), snapshotEvery: 0 };
 const registry = await openRegistry(config);
 const admin = { agentIri: 'http://localhost:8080/agents/administrator' };
-const fsp = await registry.records.create(ORGANISATION_KIND, await exampleBody('organisation'), admin);
+const administrator: Principal = { kind: 'administrator', agentIri: admin.agentIri, organisationRoles: [], userRoles: [], networkAreas: [], operatedPlatforms: [], credentialId: 'bench' };
+// An approved FSP with an activated user whose API key reads over HTTP, as an FSP would (issue #6).
+const fsp = await registry.organisations.register(await exampleBody('organisation'), administrator);
+await registry.organisations.approve(fsp.id, administrator);
+const fspUser = await registry.users.register({ organisation: fsp.iri, userGivenName: 'Bench', userFamilyName: 'Reader', userEmail: 'bench@example.org', userRoles: ['ASSET_MANAGER'] }, administrator);
+const fspKey = (await registry.users.activate(fspUser.user.id, fspUser.activation.token)).apiKey.token;
 const assetBody = await exampleBody('asset');
 const mpan = (i: number) => `10${String(i).padStart(11, '0')}`;
 const body = (i: number) => ({ ...assetBody, assetName: `Bench battery ${i}`, importMPAN: mpan(i), exportMPAN: mpan(i + 5_000_000) });
@@ -81,11 +87,17 @@ const httpPost = await timed('HTTP POST /assets (16 clients)', N, CONCURRENCY, a
   const status = await call(port, 'POST', '/assets', JSON.stringify(body(3 * N + i)), { authorization: 'Bearer bench', 'fmar-on-behalf-of': fspId });
   if (status !== 201) throw new Error(`POST answered ${status}`);
 });
-const httpGet = await timed('HTTP GET /assets/{id} as JSON-LD (16 clients)', N, CONCURRENCY, async (i) => call(port, 'GET', `/assets/${created[i]}`, undefined, { accept: 'application/ld+json' }));
-const httpGetTurtle = await timed('HTTP GET /assets/{id} as Turtle (16 clients)', N, CONCURRENCY, async (i) => call(port, 'GET', `/assets/${created[i]}`, undefined, { accept: 'text/turtle' }));
+const ok = async (status: Promise<number>) => {
+  if ((await status) !== 200) throw new Error(`GET answered ${await status}`);
+};
+// Reads authenticate (API key: one graph read and a hash), load the principal's records, filter by the access
+// index, and log personal values read (a buffer push): all of it is in these figures.
+const httpGet = await timed('HTTP GET /assets/{id} as JSON-LD, FSP API key (16 clients)', N, CONCURRENCY, async (i) => ok(call(port, 'GET', `/assets/${created[i]}`, undefined, { accept: 'application/ld+json', authorization: `Bearer ${fspKey}` })));
+const httpGetTurtle = await timed('HTTP GET /assets/{id} as Turtle, FSP API key (16 clients)', N, CONCURRENCY, async (i) => ok(call(port, 'GET', `/assets/${created[i]}`, undefined, { accept: 'text/turtle', authorization: `Bearer ${fspKey}` })));
+const httpGetAdmin = await timed('HTTP GET /assets/{id} as JSON-LD, administrator token (16 clients)', N, CONCURRENCY, async (i) => ok(call(port, 'GET', `/assets/${created[i]}`, undefined, { accept: 'application/ld+json', authorization: 'Bearer bench' })));
 const httpTrivial = await timed('trivial express JSON GET (16 clients)', N, CONCURRENCY, async () => call(trivialPort, 'GET', '/x'));
 
-const rows = [serviceSequential, serviceConcurrent, rawLoad, rawReplace, readRegistry, readRaw, httpPost, httpGet, httpGetTurtle, httpTrivial];
+const rows = [serviceSequential, serviceConcurrent, rawLoad, rawReplace, readRegistry, readRaw, httpPost, httpGet, httpGetTurtle, httpGetAdmin, httpTrivial];
 console.log(`FMAR registry throughput, N=${N} records, node ${process.version}`);
 console.log('operation'.padEnd(62), 'ops/s'.padStart(9), 'p50 ms'.padStart(8), 'p99 ms'.padStart(8));
 for (const r of rows) console.log(r.label.padEnd(62), r.perSecond.toFixed(0).padStart(9), r.p50.toFixed(2).padStart(8), r.p99.toFixed(2).padStart(8));
@@ -95,6 +107,8 @@ const ratios = {
   httpGetVsTrivial: httpGet.perSecond / httpTrivial.perSecond,
   httpGetTurtleVsTrivial: httpGetTurtle.perSecond / httpTrivial.perSecond,
   httpPostVsRawReplace: httpPost.perSecond / rawReplace.perSecond,
+  /** What an API key's authentication and the principal's records cost over the bootstrap token (issue #6). */
+  httpGetApiKeyVsAdminToken: httpGet.perSecond / httpGetAdmin.perSecond,
 };
 console.log('ratios:', Object.entries(ratios).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(', '));
 await mkdir(join(root, 'bench/results'), { recursive: true });

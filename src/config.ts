@@ -43,7 +43,7 @@ export interface RegistryConfig {
   logLevel: string;
   /** FMAR_OIDC_ISSUER, FMAR_OIDC_AUDIENCE, FMAR_OIDC_JWKS_FILE (+ FMAR_OIDC_SUBJECT_CLAIM, sub): accept OIDC bearer JWTs (docs/access.md). */
   oidc?: OidcConfig;
-  /** FMAR_RATE_LIMIT: requests per minute per credential (600); FMAR_ANONYMOUS_RATE_LIMIT: per client address without credentials (120). */
+  /** FMAR_RATE_LIMIT: requests per minute per credential (6000); FMAR_ANONYMOUS_RATE_LIMIT: per client address without credentials (120). */
   rateLimit: { perCredential: number; anonymous: number };
   /** FMAR_CORS_ORIGINS: comma-separated origins browsers may call from ('*', the default, for any). */
   corsOrigins: string[] | '*';
@@ -70,7 +70,7 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): Reg
     validationWorkers: Number(env.FMAR_VALIDATION_WORKERS ?? availableParallelism()),
     shaclEngine: parseShaclEngine(env.FMAR_SHACL_ENGINE),
     oidc: oidcConfig(env),
-    rateLimit: { perCredential: Number(env.FMAR_RATE_LIMIT ?? 600), anonymous: Number(env.FMAR_ANONYMOUS_RATE_LIMIT ?? 120) },
+    rateLimit: { perCredential: Number(env.FMAR_RATE_LIMIT ?? 6000), anonymous: Number(env.FMAR_ANONYMOUS_RATE_LIMIT ?? 120) },
     corsOrigins: !env.FMAR_CORS_ORIGINS || env.FMAR_CORS_ORIGINS === '*' ? '*' : env.FMAR_CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
     ...storeConfig(env),
   };

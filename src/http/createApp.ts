@@ -39,7 +39,7 @@ export function createApp(registry: Registry, logger: Logger): express.Express {
   app.use(pinoHttp({ logger, quietReqLogger: true, autoLogging: { ignore: (req) => req.url === '/health' }, redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' } }));
   // Security headers; the browser pages (YASGUI, Swagger UI, record pages) are served from here with inline bootstraps.
   app.use(helmet({
-    contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'", "'unsafe-inline'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'], connectSrc: ["'self'"] } },
+    contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'", "'unsafe-inline'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'], connectSrc: ["'self'"], upgradeInsecureRequests: null } },
     crossOriginEmbedderPolicy: false,
   }));
   // CORS that works with bearer credentials: the headers the API reads and the ones clients need to see.
