@@ -111,7 +111,7 @@ let httpRows: Timing[] | undefined;
 let httpRatios: Record<string, number> | undefined;
 if (process.env.HTTP !== '0') {
   const dir = await mkdtemp(join(tmpdir(), 'fmar-bench-codec-'));
-  const config = { ...configFromEnvironment({ FMAR_DATA_DIR: dir, FMAR_BASE_IRI: BASE, FMAR_ADMIN_TOKEN: 'bench' }), snapshotEvery: 0 };
+  const config = { ...configFromEnvironment({ FMAR_DATA_DIR: dir, FMAR_BASE_IRI: BASE, FMAR_ADMIN_TOKEN: 'bench', FMAR_RATE_LIMIT: '100000000' }), snapshotEvery: 0 };
   const registry = await openRegistry(config);
   const admin = { agentIri: `${BASE}agents/administrator` };
   const fsp = await registry.records.create(ORGANISATION_KIND, await exampleBody('organisation'), admin);
@@ -122,7 +122,7 @@ if (process.env.HTTP !== '0') {
   const trivial = express().get('/x', (_req, res) => res.json({ '@context': FMAR_CONTEXT_URL, assetName: 'x', ratedCapacity: 5 })).listen(0);
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   const call = (port: number, path: string, accept?: string) => new Promise<number>((resolve, reject) => {
-    http.get({ port, path, agent, headers: accept ? { accept } : {} }, (res) => {
+    http.get({ port, path, agent, headers: { authorization: 'Bearer bench', ...(accept ? { accept } : {}) } }, (res) => {
       res.resume();
       res.on('end', () => resolve(res.statusCode!));
     }).on('error', reject);

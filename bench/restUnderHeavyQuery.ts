@@ -19,7 +19,7 @@ import { exampleBody } from '../test/support/testRegistry.js';
 
 const SECONDS = Number(process.env.SECONDS_EACH ?? 10);
 const dir = await mkdtemp(join(tmpdir(), 'fmar-bench-heavy-'));
-const config = { ...configFromEnvironment({ FMAR_DATA_DIR: dir, FMAR_BASE_IRI: 'http://localhost:8080/', FMAR_ADMIN_TOKEN: 'bench' }), snapshotEvery: 0, queryTimeoutMs: 2000, port: 0 };
+const config = { ...configFromEnvironment({ FMAR_DATA_DIR: dir, FMAR_BASE_IRI: 'http://localhost:8080/', FMAR_ADMIN_TOKEN: 'bench', FMAR_RATE_LIMIT: '100000000' }), snapshotEvery: 0, queryTimeoutMs: 2000, port: 0 };
 const registry = await openRegistry(config);
 const admin = { agentIri: 'http://localhost:8080/agents/administrator' };
 const fsp = await registry.records.create(ORGANISATION_KIND, await exampleBody('organisation'), admin);
@@ -30,7 +30,7 @@ await new Promise((r) => server.once('listening', r));
 const port = (server.address() as AddressInfo).port;
 const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
 const get = (path: string, accept = 'application/ld+json') => new Promise<number>((resolve, reject) => {
-  http.get({ port, path, agent, headers: { accept } }, (res) => {
+  http.get({ port, path, agent, headers: { accept, authorization: 'Bearer bench' } }, (res) => {
     res.resume();
     res.on('end', () => resolve(res.statusCode!));
   }).on('error', reject);

@@ -21,12 +21,14 @@ const token = 'soak-token';
 // leak would end the run with an out-of-memory crash instead of hiding in a large heap.
 const MAX_OLD_SPACE_MB = Number(process.env.SOAK_MAX_OLD_SPACE_MB ?? 384);
 const server = spawn(process.execPath, [`--max-old-space-size=${MAX_OLD_SPACE_MB}`, '--import', 'tsx', join(root, 'src/cli/fmar.ts'), 'serve'], {
-  env: { ...process.env, PORT: String(PORT), FMAR_DATA_DIR: dataDir, FMAR_ADMIN_TOKEN: token, FMAR_SAMPLE_DATA: 'true', LOG_LEVEL: 'warn', FMAR_SNAPSHOT_EVERY: '2000' },
+  env: { ...process.env, PORT: String(PORT), FMAR_DATA_DIR: dataDir, FMAR_ADMIN_TOKEN: token, FMAR_SAMPLE_DATA: 'true', LOG_LEVEL: 'warn', FMAR_SNAPSHOT_EVERY: '2000', FMAR_RATE_LIMIT: '100000000' },
   stdio: ['ignore', 'inherit', 'inherit'],
 });
 const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
 
-function call(method: string, path: string, body?: string, headers: Record<string, string> = {}): Promise<{ status: number; text: string }> {
+function call(method: string, path: string, body?: string, extraHeaders: Record<string, string> = {}): Promise<{ status: number; text: string }> {
+  // The soak reads as the administrator: reads need credentials (docs/access.md).
+  const headers: Record<string, string> = { authorization: `Bearer ${token}`, ...extraHeaders };
   return new Promise((resolve, reject) => {
     const req = http.request({ port: PORT, host: '127.0.0.1', method, path, agent, headers: { ...headers, ...(body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {}) } }, (res) => {
       let text = '';

@@ -73,7 +73,7 @@ if (previous) {
 }
 console.log(`${previous ? 'reused' : 'pre-loaded'} ${N} assets (${quads} quads) in ${(preloadMs / 1000).toFixed(1)} s`);
 
-const config = { ...configFromEnvironment({ FMAR_STORE: 'sparql', FMAR_SPARQL_QUERY_URL: virtuoso.url, FMAR_GSP_URL: virtuoso.gspUrl, FMAR_GSP_GRAPH_PARAM: 'graph-uri', FMAR_BASE_IRI: base, FMAR_ADMIN_TOKEN: 'bench' }), queryTimeoutMs: 300_000, queryRowLimit: 5_000_000 };
+const config = { ...configFromEnvironment({ FMAR_STORE: 'sparql', FMAR_SPARQL_QUERY_URL: virtuoso.url, FMAR_GSP_URL: virtuoso.gspUrl, FMAR_GSP_GRAPH_PARAM: 'graph-uri', FMAR_BASE_IRI: base, FMAR_ADMIN_TOKEN: 'bench', FMAR_RATE_LIMIT: '100000000' }), queryTimeoutMs: 300_000, queryRowLimit: 5_000_000 };
 const registry = await openRegistry(config);
 const admin = { agentIri: `${base}agents/administrator` };
 const fsp = await registry.records.create(ORGANISATION_KIND, await exampleBody('organisation'), admin);
@@ -90,7 +90,7 @@ await new Promise((resolve) => server.once('listening', resolve));
 const port = (server.address() as AddressInfo).port;
 const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
 const get = (path: string) => new Promise<number>((resolve, reject) => {
-  http.get({ port, path, agent, headers: { accept: 'application/ld+json' } }, (res) => {
+  http.get({ port, path, agent, headers: { accept: 'application/ld+json', authorization: 'Bearer bench' } }, (res) => {
     res.resume();
     res.on('end', () => (res.statusCode === 200 ? resolve(200) : reject(new Error(`GET ${path} answered ${res.statusCode}`))));
   }).on('error', reject);

@@ -30,7 +30,7 @@ export class SparqlHttpClient {
     this.agents = { http: new http.Agent({ keepAlive: true, maxSockets: maxConnections }), https: new https.Agent({ keepAlive: true, maxSockets: maxConnections }) };
   }
 
-  request(method: string, url: string, options: { body?: string; contentType?: string; accept: string; timeoutMs?: number; signal?: AbortSignal }): Promise<HttpResult> {
+  request(method: string, url: string, options: { body?: string; contentType?: string; accept: string; timeoutMs?: number; signal?: AbortSignal; authorization?: string }): Promise<HttpResult> {
     const target = new URL(url);
     const lib = target.protocol === 'https:' ? https : http;
     const headers: Record<string, string> = { accept: options.accept };
@@ -39,6 +39,7 @@ export class SparqlHttpClient {
       headers['content-length'] = String(Buffer.byteLength(options.body));
     }
     if (this.credentials) headers.authorization = `Basic ${Buffer.from(`${this.credentials.user}:${this.credentials.password}`).toString('base64')}`;
+    if (options.authorization) headers.authorization = options.authorization;
     return new Promise((resolve, reject) => {
       const req = lib.request(target, { method, headers, agent: target.protocol === 'https:' ? this.agents.https : this.agents.http, timeout: options.timeoutMs, signal: options.signal }, (res) => {
         const chunks: Buffer[] = [];
