@@ -31,8 +31,9 @@ export function actorOf(p: Principal): Actor {
  */
 export function authorizeAssetWrite(p: Principal, action: AssetAction, owner?: string, asset?: string): Actor {
   needsCredentials(p, 'writing assets');
-  const organisation = actingOrganisation(p);
   if (isAdministrator(p)) {
+    // An administrator (the bootstrap token or an FMAR_ADMINISTRATOR user) writes for the FSP it names, never for its own organisation.
+    const organisation = p.actingFor?.organisationIri;
     if (!organisation && !owner) throw new IncompleteRequestError('a new asset belongs to a flexibility service provider: name it with the FMAR-On-Behalf-Of header (its organisation ID)');
     return { agentIri: p.agentIri, onBehalfOf: organisation ?? owner };
   }
@@ -99,7 +100,7 @@ export function authorizeDelegation(p: Principal, grantor: string, grantorRoles:
 /** UC-02.05: exports need credentials; a platform needs EXPORT_ASSETS in its grant. The content is what the principal may read. */
 export function authorizeExport(p: Principal): void {
   needsCredentials(p, 'exporting data');
-  if (p.kind === 'platform' && p.actingFor && !p.actingFor.delegation?.actions.includes('EXPORT_ASSETS')) {
-    throw new AccessDeniedError('the delegation does not include EXPORT_ASSETS', { reason: 'action-not-delegated' });
+  if (p.kind === 'platform' && !p.actingFor?.delegation?.actions.includes('EXPORT_ASSETS')) {
+    throw new AccessDeniedError('a platform exports for an FSP that delegated EXPORT_ASSETS to it: name the FSP with FMAR-On-Behalf-Of', { reason: 'action-not-delegated' });
   }
 }

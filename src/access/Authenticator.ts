@@ -8,7 +8,7 @@ import type { RegistryStore } from '../store/RegistryStore.js';
 import { selectBindings } from '../store/selectBindings.js';
 import type { CredentialService } from './CredentialService.js';
 import type { JwtVerifier } from './JwtVerifier.js';
-import { anonymousPrincipal, type DelegationInfo, type Principal } from './Principal.js';
+import { anonymousPrincipal, isAdministrator, type DelegationInfo, type Principal } from './Principal.js';
 
 /** What the authenticator reads of a request. */
 export interface Credentials {
@@ -127,12 +127,12 @@ export class Authenticator {
    * an active delegation (UC-05.04); a user only for their own organisation.
    */
   private async actingFor(principal: Principal, organisationIri: string): Promise<Principal['actingFor']> {
+    // An administrator may name any organisation of this registry; the use case checks what it needs of it.
+    if (isAdministrator(principal)) return { organisationIri };
     if (principal.kind === 'user') {
       if (organisationIri !== principal.organisationIri) throw new AccessDeniedError('a user acts only for their own organisation: leave FMAR-On-Behalf-Of out or name your organisation');
       return undefined;
     }
-    // An administrator may name any organisation of this registry; the use case checks what it needs of it.
-    if (principal.kind === 'administrator') return { organisationIri };
     const delegation = await this.activeDelegation(organisationIri, principal.agentIri);
     if (!delegation) throw new AccessDeniedError(`the platform holds no active delegation from ${organisationIri}: the organisation must grant one (POST /delegations), and it must be valid today and not revoked`, { reason: 'no-active-delegation' });
     return { organisationIri, delegation };

@@ -135,7 +135,7 @@ export class CredentialService {
     if (!holders.length) return [];
     const rows = await selectBindings(this.args.store, `SELECT ?c WHERE { GRAPH ?c { ?c a <${A(type)}> ; <${A('holder')}> ?h } VALUES ?h { ${holders.map((h) => `<${h}>`).join(' ')} } }`);
     const infos = await Promise.all(rows.map((r) => this.get(r.c.value.slice(this.credentialIri('').length))));
-    return infos.sort((a, b) => b.issuedAt.localeCompare(a.issuedAt));
+    return infos.sort((a, b) => Date.parse(b.issuedAt) - Date.parse(a.issuedAt));
   }
 
   private async read(keyId: string): Promise<{ info: CredentialInfo; salt: string; secretHash: string } | undefined> {

@@ -123,9 +123,10 @@ export function normaliseLegalName(name: string): string {
   return name
     .toLowerCase()
     .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/\p{M}/gu, '')
     .replace(/&/g, ' and ')
-    .replace(/[^a-z0-9 ]+/g, ' ')
+    // Letters of any script stay (Ø, Æ, Greek, Cyrillic): only punctuation and symbols go.
+    .replace(/[^\p{L}\p{N} ]+/gu, ' ')
     .replace(/\bpublic limited company\b/g, 'plc')
     .replace(/\blimited liability partnership\b/g, 'llp')
     .replace(/\blimited\b/g, 'ltd')

@@ -55,6 +55,7 @@ describe('Access matrix (issue #6)', function () {
     await registerOrganisation('DNO', ['DNO'], { networkAreas: ['_A'] });
     await registerOrganisation('REG', ['REGULATOR']);
     await registerOrganisation('PLAT', ['PLATFORM']);
+    await registerOrganisation('MF', ['MARKET_FACILITATOR']);
     const aAdmin = await userKey(org.A, ['ORGANISATION_ADMINISTRATOR']);
     who.aAdmin = aAdmin.headers;
     // UC-01.01: the organisation's administrator adds its other users.
@@ -67,6 +68,8 @@ describe('Access matrix (issue #6)', function () {
     who.dnoWithPurpose = { ...who.dno, 'FMAR-Purpose': 'connection-management' };
     who.regulator = (await userKey(org.REG, ['DATA_VIEWER'])).headers;
     const platAdmin = await userKey(org.PLAT, ['ORGANISATION_ADMINISTRATOR']);
+    // Requirements §10: an FMAR administrator is a user with FMAR_ADMINISTRATOR in the Market Facilitator.
+    who.fmarAdminUser = (await userKey(org.MF, ['FMAR_ADMINISTRATOR'])).headers;
     who.anonymous = {};
 
     // Keys that must not work: expired, revoked, and a deactivated user's.
@@ -163,7 +166,10 @@ describe('Access matrix (issue #6)', function () {
     await expectStatuses('create asset', (h) => request(t.app).post('/assets').set(h).send(body), {
       aAdmin: 201, aManager: 201, bAdmin: 201, aViewer: 403, dno: 403, regulator: 403, platformForA: 403, platformAlone: 403, anonymous: 401, expiredKey: 401, revokedKey: 401, deactivated: 401,
     });
-    await expectStatuses('create asset as admin for A', (h) => request(t.app).post('/assets').set(h).set('FMAR-On-Behalf-Of', org.A).send(body), { admin: 201 });
+    await expectStatuses('create asset as an administrator for A', (h) => request(t.app).post('/assets').set(h).set('FMAR-On-Behalf-Of', org.A).send(body), { admin: 201, fmarAdminUser: 201 });
+    await expectStatuses('create asset as an administrator naming no FSP', (h) => request(t.app).post('/assets').set(h).send(body), { admin: 400, fmarAdminUser: 400 });
+    const forA = await request(t.app).post('/assets').set(who.fmarAdminUser).set('FMAR-On-Behalf-Of', org.A).send(body).expect(201);
+    assert.equal(forA.body.responsibleFSP, org.A);
     await expectStatuses('user acting for another organisation', (h) => request(t.app).post('/assets').set(h).set('FMAR-On-Behalf-Of', org.B).send(body), { aAdmin: 403 });
   });
 
@@ -308,7 +314,7 @@ describe('Access matrix (issue #6)', function () {
   });
 
   it('exports only readable records, and only with credentials (a platform with EXPORT_ASSETS)', async () => {
-    await expectStatuses('export', (h) => request(t.app).get('/export?kind=assets').set(h), { aViewer: 200, bAdmin: 200, anonymous: 401, platformForA: 403, expiredKey: 401 });
+    await expectStatuses('export', (h) => request(t.app).get('/export?kind=assets').set(h), { aViewer: 200, bAdmin: 200, anonymous: 401, platformForA: 403, platformAlone: 403, expiredKey: 401 });
     const text = (await request(t.app).get('/export?kind=assets').set(who.aViewer).buffer(true).parse((r, cb) => {
       let s = '';
       r.on('data', (c: Buffer) => (s += c));

@@ -53,6 +53,10 @@ describe('OrganisationService', () => {
       ['Other Energy Ltd', 'Another Energy Ltd'],
       ['Smith and Sons Ltd', 'Smith Sons Ltd'],
       ['Limited Energy Co', 'Energy Co'],
+      // Letters outside a-z are letters, not punctuation.
+      ['Øster Power Ltd', 'Ster Power Ltd'],
+      ['Ærø Energy Ltd', 'R Energy Ltd'],
+      ['Ενέργεια Ltd', 'Ήλιος Ltd'],
     ];
     for (const [a, b] of different) {
       it(`"${a}" is not "${b}"`, () => {
