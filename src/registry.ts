@@ -108,6 +108,7 @@ export async function openRegistry(config: RegistryConfig, warn: (message: strin
   const credentials = new CredentialService({ store, baseIri: config.baseIri });
   const authenticator = new Authenticator({ records, credentials, store, baseIri: config.baseIri, adminToken: config.adminToken, adminAgent: administratorAgent(config.baseIri), jwt: config.oidc ? new JwtVerifier(config.oidc) : undefined });
   const accessLog = new AccessLog({ store, baseIri: config.baseIri, warn });
+  await indexRecordsWithoutAccessIndex(records, warn);
   return {
     config, store, embedded, model, records, updates, queries, context, audit, documentLoader, credentials, authenticator, accessLog,
     organisations: new OrganisationService({ records, store, model, baseIri: config.baseIri }),
@@ -121,6 +122,21 @@ export async function openRegistry(config: RegistryConfig, warn: (message: strin
       await store.close();
     },
   };
+}
+
+/**
+ * Records written before the access index existed (issue #6) get one at start, so that their owners, areas and
+ * the public can read them again; a store written by this version has none to do.
+ */
+async function indexRecordsWithoutAccessIndex(records: RecordService, warn: (message: string) => void): Promise<void> {
+  let indexed = 0;
+  for (const kind of RECORD_KINDS) {
+    for (let ids = await records.recordsWithoutAccessIndex(kind); ids.length; ids = await records.recordsWithoutAccessIndex(kind)) {
+      for (const id of ids) await records.rebuildAccessIndex(kind, id);
+      indexed += ids.length;
+    }
+  }
+  if (indexed) warn(`wrote the access index of ${indexed} record(s) stored before it existed (docs/access.md)`);
 }
 
 /** The base IRI is part of every stored IRI: fixed when the store is created, refused if it changes. */

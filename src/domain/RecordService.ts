@@ -256,6 +256,26 @@ export class RecordService {
     return { iri: current.iri, id: current.id, version, quads: record, warnings, access: readAccessIndex(access) };
   }
 
+  /**
+   * Records of `kind` that have no access index: written before the index existed (issue #6), or by a tool that
+   * bypassed the registry. Without one only administrators can read them; `rebuildAccessIndex` writes it.
+   */
+  async recordsWithoutAccessIndex(kind: RecordKind, limit = 1000): Promise<string[]> {
+    const prefix = `${this.args.baseIri}${kind.path}/`;
+    const rows = await selectBindings(this.args.store, `SELECT ?s WHERE { GRAPH ?s { ?s a <${kind.classIri}> } FILTER (STRSTARTS(STR(?s), ${JSON.stringify(prefix)})) FILTER NOT EXISTS { GRAPH ?acl { ?s <${READABLE_BY}> ?audience } } } LIMIT ${limit}`);
+    return rows.map((r) => r.s.value.slice(prefix.length));
+  }
+
+  /** Writes a record's access index from its current state, its versions and the activities that wrote them. */
+  rebuildAccessIndex(kind: RecordKind, id: string): Promise<void> {
+    return this.exclusive(this.recordIri(kind, id), async () => {
+      const current = await this.get(kind, id);
+      const activities = await selectBindings(this.args.store, `SELECT DISTINCT ?activity WHERE { GRAPH ?activity { ?activity <${PROV}generated> ?v . ?v <${PROV}specializationOf> <${current.iri}> } }`);
+      const access = accessIndexQuads(current.iri, current.version, activities.map((a) => a.activity.value), recordAudiences(this.args.baseIri, kind.classIri, current.iri, current.quads, this.dnoAreas));
+      await this.args.store.commit({ replaceGraphs: [accessGraph(current.iri)], add: access });
+    });
+  }
+
   async list(kind: RecordKind, query: ListQuery): Promise<{ items: RecordState[]; last?: string; more: boolean }> {
     const idProperty = this.args.model.propertiesOf(kind.classIri).find((p) => p.jsonName === kind.idField)!;
     const patterns = Object.entries(query.filters).map(([field, value]) => this.filterPattern(kind, field, value));

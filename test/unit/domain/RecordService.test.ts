@@ -47,3 +47,39 @@ describe('RecordService bulk registration (createMany)', function () {
     assert.equal(t.registry.store.head().sequence, before);
   });
 });
+
+describe('RecordService access index', function () {
+  this.timeout(60_000);
+  let t: TestRegistry;
+  const admin = { agentIri: 'http://registry.test/agents/administrator' };
+  beforeEach(async () => {
+    t = await startTestRegistry({ snapshotEvery: 0 });
+  });
+  afterEach(() => t.close());
+
+  it('writes an index with every write that follows the record (owner, versions, activities)', async () => {
+    const fsp = await t.registry.records.create(ORGANISATION_KIND, await exampleBody('organisation'), admin);
+    const created = await t.registry.records.create(ASSET_KIND, await exampleBody('asset'), { ...admin, onBehalfOf: fsp.iri });
+    assert.ok(created.access.get(created.iri)?.includes(`${fsp.iri}#portfolio`));
+    assert.ok(created.access.get(`${created.iri}#personal`)?.includes(`${fsp.iri}#portfolio-personal`));
+    assert.ok(!created.access.get(`${created.iri}#personal`)?.includes('http://registry.test/audiences/regulator'), 'regulators read no personal values');
+    const current = await t.registry.records.get(ASSET_KIND, created.id);
+    const replaced = await t.registry.records.replace(ASSET_KIND, created.id, { ...(await exampleBody('asset')), assetName: 'Renamed' }, [current.version], admin);
+    assert.ok(replaced.access.has(`${created.iri}/versions/1`), 'the superseded version is indexed');
+    assert.equal([...replaced.access.keys()].filter((g) => g.includes('/activities/')).length, 2, 'both activities are indexed');
+  });
+
+  it('rebuilds a missing index from the record, its versions and its activities', async () => {
+    const fsp = await t.registry.records.create(ORGANISATION_KIND, await exampleBody('organisation'), admin);
+    const created = await t.registry.records.create(ASSET_KIND, await exampleBody('asset'), { ...admin, onBehalfOf: fsp.iri });
+    const replaced = await t.registry.records.replace(ASSET_KIND, created.id, { ...(await exampleBody('asset')), assetName: 'Renamed' }, '*', admin);
+    await t.registry.store.commit({ replaceGraphs: [`${created.iri}#access`], add: [] });
+    assert.deepEqual(await t.registry.records.recordsWithoutAccessIndex(ASSET_KIND), [created.id]);
+    assert.equal((await t.registry.records.get(ASSET_KIND, created.id)).access.size, 0);
+    await t.registry.records.rebuildAccessIndex(ASSET_KIND, created.id);
+    assert.deepEqual(await t.registry.records.recordsWithoutAccessIndex(ASSET_KIND), []);
+    const rebuilt = (await t.registry.records.get(ASSET_KIND, created.id)).access;
+    const sorted = (m: Map<string, string[]>) => [...m.entries()].map(([g, a]) => [g, [...a].sort()]).sort();
+    assert.deepEqual(sorted(rebuilt), sorted(replaced.access));
+  });
+});
