@@ -59,10 +59,13 @@ const { namedNode, literal, quad } = DataFactory;
       assert.equal(list.body.items.length, 1);
       const sparql = await asAdmin(app).get('/sparql').query({ query: `SELECT ?n WHERE { GRAPH <${base}assets/${asset.body.assetId}> { ?a <https://w3id.org/fmar/ontology#assetName> ?n } }` }).set('Accept', 'application/json').expect(200);
       assert.equal(sparql.body.results.bindings[0].n.value, 'Remote battery');
-      // The reads above touched personal data: their access-log entries are one more transaction (AccessLog).
+      // Three writes, then the access log of the personal reads above (AccessLog writes once a second: one
+      // transaction or two, depending on where the second boundary fell).
       await registry.accessLog.flush();
       const audit = await asAdmin(app).get('/audit/verify').expect(200);
-      assert.equal(audit.body.verifiedHead.sequence, 4);
+      assert.equal(audit.body.ok, true);
+      assert.ok([4, 5].includes(audit.body.verifiedHead.sequence), `head ${audit.body.verifiedHead.sequence}`);
+      assert.deepEqual(audit.body.verifiedHead, audit.body.journalHead);
     } finally {
       await registry.close();
     }
