@@ -45,6 +45,8 @@ export interface RegistryConfig {
   oidc?: OidcConfig;
   /** FMAR_RATE_LIMIT: requests per minute per credential (6000); FMAR_ANONYMOUS_RATE_LIMIT: per client address without credentials (120). */
   rateLimit: { perCredential: number; anonymous: number };
+  /** FMAR_PRINCIPAL_CACHE_MS: how long an authenticated principal is reused (2000; 0 never), see docs/access.md. */
+  principalCacheMs: number;
   /** FMAR_CORS_ORIGINS: comma-separated origins browsers may call from ('*', the default, for any). */
   corsOrigins: string[] | '*';
 }
@@ -71,6 +73,7 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): Reg
     shaclEngine: parseShaclEngine(env.FMAR_SHACL_ENGINE),
     oidc: oidcConfig(env),
     rateLimit: { perCredential: Number(env.FMAR_RATE_LIMIT ?? 6000), anonymous: Number(env.FMAR_ANONYMOUS_RATE_LIMIT ?? 120) },
+    principalCacheMs: Number(env.FMAR_PRINCIPAL_CACHE_MS ?? 2000),
     corsOrigins: !env.FMAR_CORS_ORIGINS || env.FMAR_CORS_ORIGINS === '*' ? '*' : env.FMAR_CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
     ...storeConfig(env),
   };

@@ -22,6 +22,7 @@ import { createLocalDocumentLoader, type DocumentLoader } from './rdf/documentLo
 import { FMAR_CONTEXT_URL } from './rdf/namespaces.js';
 import { parseTurtle } from './rdf/readTurtle.js';
 import { OxigraphRegistryStore, type OxigraphStoreOptions } from './store/OxigraphRegistryStore.js';
+import { ObservedStore } from './store/ObservedStore.js';
 import { QueryReplica } from './store/QueryReplica.js';
 import type { QueryRunner } from './store/QueryRunner.js';
 import type { RegistryStore } from './store/RegistryStore.js';
@@ -36,7 +37,7 @@ import { ShaclWorkerPool, type RecordValidator } from './validation/ShaclWorkerP
  */
 export interface Registry {
   config: RegistryConfig;
-  store: RegistryStore;
+  store: ObservedStore;
   /** The embedded store, when that is the backend (snapshots, replicas); undefined for a remote store. */
   embedded?: OxigraphRegistryStore;
   model: ModelQueries;
@@ -87,26 +88,29 @@ export async function openRegistry(config: RegistryConfig, warn: (message: strin
   const { engine, validator } = openShapesValidator(config.shaclEngine, parseTurtle(shapesText), fieldNames, warn);
   const shapes: RecordValidator = config.validationWorkers > 0 ? new ShaclWorkerPool(shapesText, fieldNames, config.validationWorkers, engine) : validator;
   const bodies = await RequestBodyValidator.fromDirectory(join(root, 'shapes/json-schema'));
-  let store: RegistryStore;
+  let backend: RegistryStore;
   let embedded: OxigraphRegistryStore | undefined;
   let queries: QueryRunner;
   let audit: AuditVerifier;
   if (config.store === 'sparql') {
     const remote = await SparqlRegistryStore.open({ ...config.sparql!, baseIri: config.baseIri });
-    store = remote;
+    backend = remote;
     queries = remoteQueryRunner(remote);
     audit = new RemoteAuditMonitor(remote, config.baseIri);
   } else {
     embedded = await OxigraphRegistryStore.open({ dataDir: config.dataDir, snapshotEvery: config.snapshotEvery, warn, ...storeOptions });
-    store = embedded;
+    backend = embedded;
     queries = new QueryReplica(embedded);
     audit = new AuditMonitor(config.dataDir);
   }
+  // Every commit goes through one ObservedStore, so caches built from records hear of the commits that change them.
+  const store = new ObservedStore(backend);
   const records = new RecordService({ store, model, bodies, shapes, documentLoader, baseIri: config.baseIri });
   // Credentials, access indexes and the access log are the registry's own: SPARQL Update never touches them.
   const updates = new SparqlUpdateService({ store, baseIri: config.baseIri, protectedPaths: [...RECORD_KINDS.map((k) => k.path), 'credentials', 'access-log'], ownGraphsOnly: config.store === 'sparql' });
   const credentials = new CredentialService({ store, baseIri: config.baseIri });
-  const authenticator = new Authenticator({ records, credentials, store, baseIri: config.baseIri, adminToken: config.adminToken, adminAgent: administratorAgent(config.baseIri), jwt: config.oidc ? new JwtVerifier(config.oidc) : undefined });
+  const authenticator = new Authenticator({ records, credentials, store, baseIri: config.baseIri, adminToken: config.adminToken, adminAgent: administratorAgent(config.baseIri), jwt: config.oidc ? new JwtVerifier(config.oidc) : undefined, cacheMs: config.principalCacheMs });
+  store.onCommitted((graphs) => authenticator.forget(graphs));
   const accessLog = new AccessLog({ store, baseIri: config.baseIri, warn });
   await indexRecordsWithoutAccessIndex(records, warn);
   return {

@@ -31,7 +31,13 @@ export interface AuthenticatorArgs {
   adminAgent: string;
   jwt?: JwtVerifier;
   today?: () => string;
+  /** How long a principal built from credentials is reused (FMAR_PRINCIPAL_CACHE_MS; 0: never). */
+  cacheMs?: number;
 }
+
+/** Record paths whose changes can change a principal (its credential, user, organisation, platform, grants). */
+const IDENTITY_PATHS = ['credentials/', 'users/', 'organisations/', 'platforms/', 'delegations/'];
+const CACHE_LIMIT = 10_000;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -45,6 +51,14 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export class Authenticator {
   private readonly adminTokenHash: Buffer;
   private readonly today: () => string;
+  /**
+   * Principals by credential (a hash of it, never the secret) and FMAR-On-Behalf-Of. Building one reads up to a
+   * dozen graphs (the key, the user, the organisation, platforms, grants): measured, that was most of a GET. An
+   * entry lives at most cacheMs and never past its credential's expiry, and every commit of this node that
+   * touches an identity record clears the cache (`forget`), so revocations and deactivations on this node act
+   * at once; on a shared remote store, another node's take at most cacheMs.
+   */
+  private readonly cache = new Map<string, { principal: Principal; until: number }>();
 
   constructor(private readonly args: AuthenticatorArgs) {
     this.adminTokenHash = sha256(args.adminToken);
@@ -61,24 +75,46 @@ export class Authenticator {
     const match = /^Bearer ([\x21-\x7e]+)$/.exec(header);
     if (!match) throw new AuthenticationError('send credentials as Authorization: Bearer <API key or token>');
     const token = match[1];
+    const key = `${sha256(token).toString('base64')}|${request.onBehalfOf ?? ''}`;
+    const cached = this.cache.get(key);
+    if (cached && cached.until > Date.now()) return purpose ? { ...cached.principal, statedPurpose: purpose } : cached.principal;
+    const built = await this.build(token, request.onBehalfOf);
+    const cacheMs = this.args.cacheMs ?? 2000;
+    if (cacheMs > 0) {
+      if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
+      this.cache.set(key, { principal: built.principal, until: Math.min(Date.now() + cacheMs, built.expiresAt) });
+    }
+    return purpose ? { ...built.principal, statedPurpose: purpose } : built.principal;
+  }
+
+  /** Forgets every cached principal when a commit touched an identity record (ObservedStore.onCommitted). */
+  forget(graphs: string[]): void {
+    if (!this.cache.size) return;
+    if (graphs.some((g) => IDENTITY_PATHS.some((path) => g.startsWith(`${this.args.baseIri}${path}`)))) this.cache.clear();
+  }
+
+  private async build(token: string, onBehalfOf: string | undefined): Promise<{ principal: Principal; expiresAt: number }> {
     let principal: Principal;
+    let expiresAt = Number.POSITIVE_INFINITY;
     // Hashing both sides first gives equal lengths, so the comparison is constant-time whatever the token's length.
     if (timingSafeEqual(sha256(token), this.adminTokenHash)) {
       principal = { kind: 'administrator', agentIri: this.args.adminAgent, organisationRoles: [], userRoles: [], networkAreas: [], operatedPlatforms: [], credentialId: 'bootstrap-administrator' };
     } else if (token.startsWith('fmar_')) {
       const key = await this.args.credentials.verify(token, 'ApiKey');
       principal = await this.holder(key.holder, `api-key:${key.keyId}`);
+      expiresAt = Date.parse(key.expiresAt);
     } else if (this.args.jwt && token.split('.').length === 3) {
-      const subject = await this.args.jwt.subject(token);
+      const verified = await this.args.jwt.subject(token);
+      const subject = verified.subject;
+      expiresAt = verified.expiresAt;
       if (!UUID.test(subject)) throw new AuthenticationError('the token subject must be an FMAR user ID or platform ID');
       const holder = (await this.exists(USER_KIND, subject)) ? this.args.records.recordIri(USER_KIND, subject) : this.args.records.recordIri(PLATFORM_KIND, subject);
       principal = await this.holder(holder, `jwt:${subject}`);
     } else {
       throw new AuthenticationError('the bearer token is not valid');
     }
-    if (purpose) principal.statedPurpose = purpose;
-    if (request.onBehalfOf) principal.actingFor = await this.actingFor(principal, this.organisationIri(request.onBehalfOf));
-    return principal;
+    if (onBehalfOf) principal.actingFor = await this.actingFor(principal, this.organisationIri(onBehalfOf));
+    return { principal, expiresAt };
   }
 
   /** A user or platform principal, refused unless the holder and its organisation are active. */

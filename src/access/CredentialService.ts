@@ -87,11 +87,11 @@ export class CredentialService {
     if (!parsed) throw new AuthenticationError('the token is not an FMAR credential (fmar_<id>_<secret>)');
     const stored = await this.read(parsed.keyId);
     // The same answer for an unknown id and a wrong secret: nothing to learn by probing ids.
-    const refused = new AuthenticationError('the credential is not valid');
-    if (!stored || stored.info.type !== type) throw refused;
+    const refused = () => new AuthenticationError('the credential is not valid');
+    if (!stored || stored.info.type !== type) throw refused();
     const given = Buffer.from(hashSecret(stored.salt, parsed.secret), 'hex');
     const expected = Buffer.from(stored.secretHash, 'hex');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw refused;
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw refused();
     if (stored.info.revokedAt) throw new AuthenticationError(`the credential ${parsed.keyId} was revoked at ${stored.info.revokedAt}`);
     if (stored.info.usedAt) throw new AuthenticationError(`the credential ${parsed.keyId} was already used at ${stored.info.usedAt}`);
     if (Date.parse(stored.info.expiresAt) <= this.now().getTime()) throw new AuthenticationError(`the credential ${parsed.keyId} expired at ${stored.info.expiresAt}`);

@@ -28,13 +28,13 @@ export class JwtVerifier {
     this.keys = createLocalJWKSet(JSON.parse(readFileSync(config.jwksFile, 'utf8')) as JSONWebKeySet);
   }
 
-  /** The FMAR ID the token's subject claim names; throws AuthenticationError with the reason otherwise. */
-  async subject(token: string): Promise<string> {
+  /** The FMAR ID the token's subject claim names, and when the token expires; throws AuthenticationError with the reason otherwise. */
+  async subject(token: string): Promise<{ subject: string; expiresAt: number }> {
     try {
       const { payload } = await jwtVerify(token, this.keys, { issuer: this.config.issuer, audience: this.config.audience, algorithms: ALGORITHMS, requiredClaims: ['exp'] });
       const subject = payload[this.config.subjectClaim];
       if (typeof subject !== 'string' || !subject) throw new AuthenticationError(`the token has no ${this.config.subjectClaim} claim naming an FMAR user or platform`);
-      return subject;
+      return { subject, expiresAt: (payload.exp as number) * 1000 };
     } catch (error) {
       if (error instanceof AuthenticationError) throw error;
       if (error instanceof errors.JWTExpired) throw new AuthenticationError('the bearer token has expired');

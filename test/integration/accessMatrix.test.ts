@@ -21,6 +21,7 @@ describe('Access matrix (issue #6)', function () {
   const asset: Record<string, string> = {};
   const who: Record<string, Headers> = {};
   let platformId = '';
+  let grantToPlatform = '';
   let cases = 0;
 
   async function registerOrganisation(name: string, roles: string[], extra: Record<string, unknown> = {}): Promise<string> {
@@ -100,7 +101,7 @@ describe('Access matrix (issue #6)', function () {
     const platformAuth = `Bearer ${platformKey.body.apiKey}`;
     // A delegates reading and updating a1 only; B's grant expired last year; A's grant to register was revoked.
     const today = new Date().toISOString().slice(0, 10);
-    await request(t.app).post('/delegations').set(who.aAdmin).send({ grantee: platformId, delegatedActions: ['READ_ASSET', 'UPDATE_ASSET'], appliesToAllAssets: false, delegatedAssets: [asset.a1], grantValidFrom: today }).expect(201);
+    grantToPlatform = (await request(t.app).post('/delegations').set(who.aAdmin).send({ grantee: platformId, delegatedActions: ['READ_ASSET', 'UPDATE_ASSET'], appliesToAllAssets: false, delegatedAssets: [asset.a1], grantValidFrom: today }).expect(201)).body.delegationId;
     await request(t.app).post('/delegations').set(who.bAdmin).send({ grantee: platformId, delegatedActions: ['READ_ASSET'], appliesToAllAssets: true, grantValidFrom: '2020-01-01', grantValidUntil: '2021-01-01' }).expect(201);
     const toRevoke = await request(t.app).post('/delegations').set(who.aAdmin).send({ grantee: platformId, delegatedActions: ['REGISTER_ASSET'], appliesToAllAssets: true, grantValidFrom: today }).expect(201);
     await request(t.app).post(`/delegations/${toRevoke.body.delegationId}/revocation`).set(who.aAdmin).expect(200);
@@ -322,5 +323,18 @@ describe('Access matrix (issue #6)', function () {
     }).expect(200)).body as string;
     cases++;
     assert.ok(text.includes(asset.a1) && !text.includes(asset.b1));
+  });
+
+  it('acts at once on revocations and deactivations, even for credentials used a moment before (principal cache)', async () => {
+    const key = await request(t.app).post('/api-keys').set(who.aAdmin).send({ label: 'used then revoked' }).expect(201);
+    const headers = { Authorization: `Bearer ${key.body.apiKey}` };
+    await request(t.app).get(`/assets/${asset.a1}`).set(headers).expect(200);
+    await request(t.app).delete(`/api-keys/${key.body.keyId}`).set(who.aAdmin).expect(200);
+    cases++;
+    await request(t.app).get(`/assets/${asset.a1}`).set(headers).expect(401);
+    await request(t.app).get(`/assets/${asset.a1}`).set(who.platformForA).expect(200);
+    await request(t.app).post(`/delegations/${grantToPlatform}/revocation`).set(who.aAdmin).expect(200);
+    cases++;
+    await request(t.app).get(`/assets/${asset.a1}`).set(who.platformForA).expect(403);
   });
 });
