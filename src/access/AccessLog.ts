@@ -31,7 +31,8 @@ export interface AccessLogOptions {
 /**
  * UC-05.01 "all data access is logged", for reads of personal data and restricted SPARQL (issue #6). A read
  * only appends to a buffer; every second the buffer is written as ONE journaled transaction: a graph
- * {base}access-log/{uuid} of PROV activities (who, for whom, when, which graphs or query, stated purpose),
+ * {base}access-log/{uuid} of PROV activities (who, for whom, from when to when, which graphs and how many
+ * reads, or which query, stated purpose),
  * readable by the audit audience. So logging costs the read path an array push, and the log is in the same
  * hash-chained journal as everything else. A crash can lose at most the last second of read entries (reads,
  * not acknowledged writes); a failed write is retried with the next flush.
@@ -79,25 +80,44 @@ export class AccessLog {
     await this.flush();
   }
 
+  /**
+   * One activity per principal (and acting-for, purpose, channel) and flush for REST reads, listing every graph it
+   * read, how many reads and the first and last time; one per SPARQL query or export, with its text. Grouping keeps
+   * the log about one quad per personal graph read rather than eight per read (measured: logging every read on
+   * its own cost a fifth of GET throughput under a read-only load).
+   */
   private quads(batch: AccessEntry[]): Quad[] {
     const graphIri = `${this.options.baseIri}access-log/${uuidv7()}`;
     const g = namedNode(graphIri);
     const out: Quad[] = [quad(g, namedNode(READABLE_BY), namedNode(audience.audit(this.options.baseIri)), namedNode(accessGraph(graphIri)))];
+    const groups = new Map<string, AccessEntry[]>();
     batch.forEach((entry, i) => {
-      const e = namedNode(`${graphIri}#${i + 1}`);
+      const p = entry.principal;
+      const key = entry.channel === 'REST' ? [p.agentIri, p.credentialId, p.actingFor?.organisationIri ?? '', p.statedPurpose ?? ''].join('\u0000') : `#${i}`;
+      const group = groups.get(key) ?? [];
+      group.push(entry);
+      groups.set(key, group);
+    });
+    let n = 0;
+    for (const entries of groups.values()) {
+      const first = entries[0];
+      const e = namedNode(`${graphIri}#${++n}`);
+      const time = (d: Date) => literal(d.toISOString(), namedNode(`${XSD}dateTime`));
       out.push(
         quad(e, namedNode(`${RDF}type`), namedNode(`${PROV}Activity`), g),
         quad(e, namedNode(`${RDF}type`), namedNode(`${FMAR_ACCESS}DataAccess`), g),
-        quad(e, namedNode(`${PROV}wasAssociatedWith`), namedNode(entry.principal.agentIri), g),
-        quad(e, namedNode(`${PROV}startedAtTime`), literal(entry.at.toISOString(), namedNode(`${XSD}dateTime`)), g),
-        quad(e, namedNode(`${FMAR_ACCESS}channel`), literal(entry.channel), g),
-        quad(e, namedNode(`${FMAR_ACCESS}credential`), literal(entry.principal.credentialId), g),
+        quad(e, namedNode(`${PROV}wasAssociatedWith`), namedNode(first.principal.agentIri), g),
+        quad(e, namedNode(`${PROV}startedAtTime`), time(first.at), g),
+        quad(e, namedNode(`${PROV}endedAtTime`), time(entries[entries.length - 1].at), g),
+        quad(e, namedNode(`${FMAR_ACCESS}channel`), literal(first.channel), g),
+        quad(e, namedNode(`${FMAR_ACCESS}credential`), literal(first.principal.credentialId), g),
+        quad(e, namedNode(`${FMAR_ACCESS}reads`), literal(String(entries.length), namedNode(`${XSD}integer`)), g),
       );
-      if (entry.principal.actingFor) out.push(quad(e, namedNode(`${PROV}actedOnBehalfOf`), namedNode(entry.principal.actingFor.organisationIri), g));
-      if (entry.principal.statedPurpose) out.push(quad(e, namedNode(`${FMAR_ACCESS}statedPurpose`), literal(entry.principal.statedPurpose), g));
-      for (const graph of entry.graphs ?? []) out.push(quad(e, namedNode(`${PROV}used`), namedNode(graph), g));
-      if (entry.query) out.push(quad(e, namedNode(`${FMAR_ACCESS}query`), literal(entry.query.slice(0, 10_000)), g));
-    });
+      if (first.principal.actingFor) out.push(quad(e, namedNode(`${PROV}actedOnBehalfOf`), namedNode(first.principal.actingFor.organisationIri), g));
+      if (first.principal.statedPurpose) out.push(quad(e, namedNode(`${FMAR_ACCESS}statedPurpose`), literal(first.principal.statedPurpose), g));
+      for (const graph of new Set(entries.flatMap((entry) => entry.graphs ?? []))) out.push(quad(e, namedNode(`${PROV}used`), namedNode(graph), g));
+      if (first.query) out.push(quad(e, namedNode(`${FMAR_ACCESS}query`), literal(first.query.slice(0, 10_000)), g));
+    }
     return out;
   }
 }

@@ -148,8 +148,12 @@ describe('Access matrix (issue #6)', function () {
     assert.ok(own.body.primaryContactEmail, 'the organisation sees its own contacts');
     // UC-05.01: the personal reads were logged.
     await t.registry.accessLog.flush();
-    const logged = await asAdmin(t.app).get('/sparql').query({ query: `SELECT (COUNT(*) AS ?n) WHERE { ?e a <https://w3id.org/fmar/access#DataAccess> ; <http://www.w3.org/ns/prov#used> <${BASE}assets/${asset.a1}#personal> }` }).set('Accept', 'application/sparql-results+json').expect(200);
-    assert.ok(Number(logged.body.results.bindings[0].n.value) >= 4);
+    const logged = await asAdmin(t.app).get('/sparql').query({ query: `PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX access: <https://w3id.org/fmar/access#>
+      SELECT ?agent ?purpose WHERE { ?e a access:DataAccess ; prov:used <${BASE}assets/${asset.a1}#personal> ; prov:wasAssociatedWith ?agent . OPTIONAL { ?e access:statedPurpose ?purpose } }` }).set('Accept', 'application/sparql-results+json').expect(200);
+    const rows = logged.body.results.bindings as { agent: { value: string }; purpose?: { value: string } }[];
+    // Administrator, A's administrator and viewer, the platform and the DNO that stated its purpose read the MPAN.
+    assert.ok(new Set(rows.map((r) => r.agent.value)).size >= 5, JSON.stringify(rows));
+    assert.ok(rows.some((r) => r.purpose?.value === 'connection-management'), 'the stated purpose is logged');
   });
   const org_A = () => org.A;
 
