@@ -6,6 +6,7 @@ import { CredentialService } from './access/CredentialService.js';
 import { JwtVerifier } from './access/JwtVerifier.js';
 import type { RegistryConfig } from './config.js';
 import { ApiKeyService } from './domain/ApiKeyService.js';
+import { ChangeFeed } from './domain/ChangeFeed.js';
 import { OrganisationService } from './domain/OrganisationService.js';
 import { PlatformService } from './domain/PlatformService.js';
 import { UserService } from './domain/UserService.js';
@@ -57,6 +58,8 @@ export interface Registry {
   users: UserService;
   platforms: PlatformService;
   apiKeys: ApiKeyService;
+  /** Registry events in journal order (GET /feed). */
+  feed: ChangeFeed;
   documentLoader: DocumentLoader;
   close(): Promise<void>;
 }
@@ -119,6 +122,7 @@ export async function openRegistry(config: RegistryConfig, warn: (message: strin
     users: new UserService({ records, credentials, store, baseIri: config.baseIri }),
     platforms: new PlatformService({ records, baseIri: config.baseIri }),
     apiKeys: new ApiKeyService({ records, credentials, baseIri: config.baseIri }),
+    feed: new ChangeFeed({ store, model, baseIri: config.baseIri }),
     async close() {
       await accessLog.close();
       await shapes.close?.();

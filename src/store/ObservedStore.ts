@@ -1,5 +1,6 @@
 import type { Quad } from 'n3';
 import { touchedGraphs } from './exactPatch.js';
+import type { PatchRecord } from './rdfPatch.js';
 import type { CommitReceipt, QueryOptions, RegistryStore, StoreTransaction } from './RegistryStore.js';
 
 /**
@@ -40,6 +41,10 @@ export class ObservedStore implements RegistryStore {
 
   head(): CommitReceipt {
     return this.inner.head();
+  }
+
+  readJournal(fromSequence: number, limit: number): Promise<PatchRecord[]> {
+    return this.inner.readJournal(fromSequence, limit);
   }
 
   close(): Promise<void> {

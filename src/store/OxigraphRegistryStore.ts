@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { DataFactory, Parser, type Quad } from 'n3';
 import oxigraph from 'oxigraph';
 import { patchAgainst, quadKey, touchedGraphs } from './exactPatch.js';
+import { JournalReader } from './JournalReader.js';
 import { Journal, type JournalFaults } from './Journal.js';
 import { applyOxigraphPatch, graphNames, graphNQuads, patchToOxigraph, type OxigraphPatch } from './oxigraphText.js';
 import { GENESIS_HASH, parseJournal, writePatchRecord, CorruptJournalError, type PatchRecord } from './rdfPatch.js';
@@ -41,6 +42,7 @@ export class OxigraphRegistryStore implements RegistryStore {
   private store!: oxigraph.Store;
   private journal!: Journal;
   private sequence = 0;
+  private journalReader!: JournalReader;
   private hash = GENESIS_HASH;
   private durable: CommitReceipt & { offset: number } = { sequence: 0, hash: GENESIS_HASH, offset: 0 };
   private failure: Promise<void> | undefined;
@@ -81,7 +83,9 @@ export class OxigraphRegistryStore implements RegistryStore {
     const bytes = await readFile(journalPath).catch(() => Buffer.alloc(0));
     if (bytes.length < offset) throw new CorruptJournalError(`the journal is shorter (${bytes.length} bytes) than the snapshot's position (${offset})`, bytes.length);
     const { records, tornAt } = parseJournal(bytes, offset);
+    this.journalReader = new JournalReader(journalPath);
     for (const record of records) {
+      this.journalReader.note(record.sequence, record.start);
       if (record.sequence !== this.sequence + 1 || record.previousHash !== this.hash) {
         throw new CorruptJournalError(`journal record ${record.sequence} at byte ${record.start} does not follow record ${this.sequence} (hash chain broken)`, record.start);
       }
@@ -93,6 +97,11 @@ export class OxigraphRegistryStore implements RegistryStore {
     if (tornAt !== undefined) warn(`discarded a torn journal record at byte ${tornAt} (${bytes.length - tornAt} bytes): it was never acknowledged`);
     this.journal = await Journal.open(journalPath, validLength, this.options.journalFaults);
     this.durable = { sequence: this.sequence, hash: this.hash, offset: validLength };
+  }
+
+  /** Acknowledged (durable) journal records from a sequence on: the change feed's source. */
+  readJournal(fromSequence: number, limit: number): Promise<PatchRecord[]> {
+    return this.journalReader.read(fromSequence, limit, this.durable);
   }
 
   async commit(transaction: StoreTransaction): Promise<CommitReceipt> {
@@ -109,6 +118,7 @@ export class OxigraphRegistryStore implements RegistryStore {
       this.failure ??= this.reloadAfterFailure();
       throw new StoreUnavailableError(`the journal could not be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); the write was not kept`, error);
     }
+    this.journalReader.note(record.sequence, endOffset - Buffer.byteLength(text));
     if (record.sequence > this.durable.sequence) this.durable = { sequence: record.sequence, hash, offset: endOffset };
     if (this.options.snapshotEvery > 0 && ++this.sinceSnapshot >= this.options.snapshotEvery) void this.snapshot().catch((e: Error) => this.options.warn(`snapshot failed: ${e.message}`));
     return { sequence: record.sequence, hash };

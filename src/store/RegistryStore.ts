@@ -1,3 +1,4 @@
+import type { PatchRecord } from './rdfPatch.js';
 import type { Quad } from 'n3';
 
 /**
@@ -43,6 +44,11 @@ export interface RegistryStore {
   query(sparql: string, options: QueryOptions): Promise<string>;
   /** Sequence of the last committed transaction. */
   head(): CommitReceipt;
+  /**
+   * Acknowledged journal records from `fromSequence` on, at most `limit`, in order: what each transaction added
+   * and removed. The change feed reads them (the journal is the truth; architecture.md).
+   */
+  readJournal(fromSequence: number, limit: number): Promise<PatchRecord[]>;
   close(): Promise<void>;
 }
 

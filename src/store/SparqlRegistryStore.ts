@@ -2,12 +2,12 @@ import { DataFactory, Parser, type Quad } from 'n3';
 import { FMAR, XSD } from '../rdf/namespaces.js';
 import { exactPatch, touchedGraphs } from './exactPatch.js';
 import { graphBlocks } from './oxigraphText.js';
-import { GENESIS_HASH, writePatchRecord } from './rdfPatch.js';
+import { GENESIS_HASH, scanJournal, writePatchRecord, type PatchRecord } from './rdfPatch.js';
 import type { QueryRequest, QueryRunner } from './QueryRunner.js';
 import { QuerySyntaxError, QueryTimeoutError } from './QueryReplica.js';
 import { StoreUnavailableError, type CommitReceipt, type QueryOptions, type RegistryStore, type StoreTransaction } from './RegistryStore.js';
 import { RemoteStoreError, SparqlHttpClient } from './SparqlHttpClient.js';
-import type { BindingTerm } from './selectBindings.js';
+import { selectBindings, type BindingTerm } from './selectBindings.js';
 import { NO_WRITE_LOCK, VirtuosoWriteLock, type WriteLock } from './VirtuosoWriteLock.js';
 
 /**
@@ -118,6 +118,21 @@ export class SparqlRegistryStore implements RegistryStore {
    * update (a remote group commit), up to `maxOperationQuads` and only while they touch different graphs, so
    * each one's effect is the same as if committed alone. Packed transactions share one journal record.
    */
+  /** Journal records are graphs {base}.well-known/fmar/journal/{n} holding the record's text (fmar:patch). */
+  async readJournal(fromSequence: number, limit: number): Promise<PatchRecord[]> {
+    const out: PatchRecord[] = [];
+    for (let from = Math.max(1, fromSequence); out.length < limit; from += 100) {
+      const count = Math.min(100, limit - out.length);
+      const graphs = Array.from({ length: count }, (_, i) => `<${this.options.baseIri}.well-known/fmar/journal/${from + i}>`);
+      const rows = await selectBindings(this, `SELECT ?g ?p WHERE { VALUES ?g { ${graphs.join(' ')} } GRAPH ?g { ?g <${FMAR}patch> ?p } }`);
+      const texts = rows.map((b) => ({ n: Number(b.g.value.split('/').pop()), text: b.p.value })).sort((a, b) => a.n - b.n);
+      const contiguous = texts.filter((t, i) => t.n === from + i);
+      out.push(...scanJournal(Buffer.from(contiguous.map((t) => t.text).join(''))).records);
+      if (contiguous.length < count) break;
+    }
+    return out;
+  }
+
   commit(transaction: StoreTransaction): Promise<CommitReceipt> {
     return new Promise((resolve, reject) => {
       this.queue.push({ transaction, size: estimatedSize(transaction), graphs: touchedGraphs(transaction), resolve, reject });
