@@ -6,6 +6,7 @@ import { CredentialService } from './access/CredentialService.js';
 import { JwtVerifier } from './access/JwtVerifier.js';
 import type { RegistryConfig } from './config.js';
 import { ApiKeyService } from './domain/ApiKeyService.js';
+import { AssetService } from './domain/AssetService.js';
 import { ChangeFeed } from './domain/ChangeFeed.js';
 import { OrganisationService } from './domain/OrganisationService.js';
 import { PlatformService } from './domain/PlatformService.js';
@@ -60,6 +61,8 @@ export interface Registry {
   apiKeys: ApiKeyService;
   /** Registry events in journal order (GET /feed). */
   feed: ChangeFeed;
+  /** Asset de-registration and lookup by external identifier. */
+  assets: AssetService;
   documentLoader: DocumentLoader;
   close(): Promise<void>;
 }
@@ -123,6 +126,7 @@ export async function openRegistry(config: RegistryConfig, warn: (message: strin
     platforms: new PlatformService({ records, baseIri: config.baseIri }),
     apiKeys: new ApiKeyService({ records, credentials, baseIri: config.baseIri }),
     feed: new ChangeFeed({ store, model, baseIri: config.baseIri }),
+    assets: new AssetService({ records, store, baseIri: config.baseIri }),
     async close() {
       await accessLog.close();
       await shapes.close?.();

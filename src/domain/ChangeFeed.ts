@@ -2,9 +2,10 @@ import type { Quad } from 'n3';
 import { READABLE_BY } from '../access/accessIndex.js';
 import { mayRead } from '../access/audiences.js';
 import type { ModelQueries } from '../ontology/modelQueries.js';
-import { FMAR, PROV, RDF } from '../rdf/namespaces.js';
+import { FMAR, PROV } from '../rdf/namespaces.js';
 import type { PatchRecord } from '../store/rdfPatch.js';
 import type { RegistryStore } from '../store/RegistryStore.js';
+import { RECORD_KINDS } from './RecordKind.js';
 
 /** The namespace of event types (AssetRegistered, AssetUpdated...), docs/feed.md. */
 export const FMAR_EVENTS = 'https://w3id.org/fmar/events#';
@@ -120,8 +121,8 @@ export class ChangeFeed {
       const own = (q: Quad) => q.subject.value === recordIri && (q.graph.value === recordIri || q.graph.value.startsWith(`${recordIri}#`)) && !q.graph.value.endsWith('#access');
       const added = record.added.filter(own);
       const removed = record.removed.filter(own);
-      const recordType = added.find((q) => q.predicate.value === `${RDF}type`)?.object.value ?? '';
-      const className = recordType.slice(recordType.lastIndexOf('#') + 1);
+      // The kind from the record's path: an update's patch holds only what changed, not the rdf:type.
+      const className = RECORD_KINDS.find((k) => recordIri.startsWith(`${this.args.baseIri}${k.path}/`))?.className ?? 'Record';
       const status = (qs: Quad[]) => qs.find((q) => STATUS_PROPERTIES.some((p) => q.predicate.value === `${FMAR}${p}`))?.object.value;
       const statusTo = status(added);
       const statusFrom = status(removed);

@@ -1,4 +1,5 @@
 import express, { type Request } from 'express';
+import { LOOKUP_FIELDS } from '../../domain/AssetService.js';
 import type { Registry } from '../../registry.js';
 import type { RecordState } from '../../domain/RecordService.js';
 import { principalOf } from '../authentication.js';
@@ -9,7 +10,9 @@ import type { RecordRepresentation } from '../recordRepresentation.js';
  * Lifecycle transitions as sub-resources (POST, no body unless stated), each a use case with its activity:
  * organisation approval (UC-01.02) and de-registration (UC-01.04), user activation (UC-01.01, with the
  * activation code) and deactivation (UC-01.04), platform approval after vetting and delegation revocation
- * (UC-05.04). Each answers with the record's new state (the user's activation also with its first API key).
+ * (UC-05.04), asset de-registration (UC-02.03); and the asset lookup by external identifier, which must be
+ * matched before /assets/{id}. Each transition answers with the record's new state (the user's activation also
+ * with its first API key).
  */
 export function lifecycleRoutes(registry: Registry, representation: RecordRepresentation): express.Router {
   const router = express.Router();
@@ -32,6 +35,20 @@ export function lifecycleRoutes(registry: Registry, representation: RecordRepres
   });
   router.post('/platforms/:id/approval', async (req, res) => {
     res.json(await reply(await registry.platforms.approve(String(req.params.id), principalOf(res))));
+  });
+  // UC-02.03: soft de-registration with its reason.
+  router.post('/assets/:id/deregistration', async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    res.json(await reply(await registry.assets.deregister(String(req.params.id), body.deRegistrationReason, principalOf(res))));
+  });
+  // Issue #7: a gaining FSP finds the FMAR Asset ID by an identifier it holds (IDs only; reading follows the policy).
+  router.get('/assets/lookup', async (req, res) => {
+    const given = Object.entries(req.query).filter(([, v]) => typeof v === 'string') as [string, string][];
+    if (given.length !== 1) throw new BadRequestHttpError(`give exactly one identifier: ?${Object.keys(LOOKUP_FIELDS).join('=...|')}=...`);
+    const [field, identifier] = given[0];
+    const matches = await registry.assets.lookup(field, identifier, principalOf(res));
+    registry.accessLog.record({ principal: principalOf(res), channel: 'REST', query: `asset lookup by ${field}`, at: new Date() });
+    res.json({ field, matches });
   });
   router.post('/delegations/:id/revocation', async (req, res) => {
     res.json(await reply(await registry.platforms.revoke(String(req.params.id), principalOf(res))));
