@@ -155,18 +155,32 @@ export class ChangeFeed {
     return out;
   }
 
+  /**
+   * Fields whose values differ between the removed and the added quads. Values are compared as values, not as
+   * literals: a store that keeps a decimal as an integer (Virtuoso 7) rewrites it in every patch unchanged.
+   */
   private changedFields(added: Quad[], removed: Quad[]): string[] {
-    const names = new Set<string>();
-    for (const q of [...added, ...removed]) {
-      const name = this.jsonNames.get(q.predicate.value);
-      if (name && name !== 'lastUpdatedOn' && name !== 'recordVersion') names.add(name);
+    return [...this.changedPredicates(added, removed)].map((iri) => this.jsonNames.get(iri)).filter((name): name is string => !!name && name !== 'lastUpdatedOn' && name !== 'recordVersion').sort();
+  }
+
+  private changedPredicates(added: Quad[], removed: Quad[]): Set<string> {
+    const values = (quads: Quad[]) => {
+      const byPredicate = new Map<string, string[]>();
+      for (const q of quads) byPredicate.set(q.predicate.value, [...(byPredicate.get(q.predicate.value) ?? []), comparable(q)]);
+      return byPredicate;
+    };
+    const before = values(removed);
+    const after = values(added);
+    const changed = new Set<string>();
+    for (const predicate of new Set([...before.keys(), ...after.keys()])) {
+      if (JSON.stringify((before.get(predicate) ?? []).sort()) !== JSON.stringify((after.get(predicate) ?? []).sort())) changed.add(predicate);
     }
-    return [...names].sort();
+    return changed;
   }
 
   /** UC-02.04: category, location (GSP group, DNO area), MPAN, and capacity beyond the configured share are material. */
   private materialFields(added: Quad[], removed: Quad[]): string[] {
-    const touched = new Set([...added, ...removed].map((q) => q.predicate.value));
+    const touched = this.changedPredicates(added, removed);
     const material = MATERIAL_CODED.map((local) => `${FMAR}${local}`).filter((iri) => touched.has(iri));
     for (const iri of MATERIAL_CAPACITIES.map((local) => `${FMAR}${local}`)) {
       if (!touched.has(iri)) continue;
@@ -177,4 +191,11 @@ export class ChangeFeed {
     }
     return material.map((iri) => this.jsonNames.get(iri)!).sort();
   }
+}
+
+/** A literal's value for comparison: numbers by their numeric value, anything else by its lexical form. */
+function comparable(q: Quad): string {
+  const o = q.object as Quad['object'] & { datatype?: { value: string } };
+  if (o.termType === 'Literal' && o.datatype && /#(decimal|integer|double|float|int|long)$/.test(o.datatype.value) && Number.isFinite(Number(o.value))) return `n:${Number(o.value)}`;
+  return `${o.termType}:${o.value}`;
 }
