@@ -51,7 +51,7 @@ export function createApp(registry: Registry, logger: Logger): express.Express {
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE'],
     maxAge: 600,
   }));
-  app.use(express.json({ type: ['application/json', 'application/ld+json'], limit: config.bodyLimit, strict: true, verify: (_req, _res, buffer) => checkJsonBody(buffer) }));
+  app.use(express.json({ type: ['application/json', 'application/ld+json', 'application/merge-patch+json'], limit: config.bodyLimit, strict: true, verify: (_req, _res, buffer) => checkJsonBody(buffer) }));
   const prefixes = { fmar: FMAR, rdf: RDF, rdfs: RDFS, xsd: XSD, skos: SKOS, prov: PROV };
   const representation = new RecordRepresentation(registry.model, registry.documentLoader, prefixes);
   app.get('/health', (_req, res) => {

@@ -76,6 +76,19 @@ export function recordRoutes(args: RecordRoutesArgs): express.Router {
     await send(req, res, args, state);
   });
 
+  // UC-02.04: partial update as a JSON Merge Patch (RFC 7396) of the record's JSON-LD view, with If-Match. The patch
+  // applies to the whole stored record (not the caller's view of it), then goes through the same use case as PUT.
+  router.patch(`${base}/:id`, async (req, res) => {
+    if (!args.writes.replace) throw new HttpError(405, 'Method Not Allowed', args.writes.replaceRefusal ?? `${kind.className} records are not changed in part`);
+    if (!req.is('application/merge-patch+json')) throw new UnsupportedMediaTypeHttpError(`send a JSON Merge Patch (RFC 7396) as application/merge-patch+json, not ${req.get('content-type') ?? 'no content type'}`, { accepted: ['application/merge-patch+json'] });
+    if (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body)) throw new BadRequestHttpError('a merge patch is one JSON object');
+    const current = await records.get(kind, String(req.params.id));
+    const { '@context': _context, ...view } = await args.representation.json(current.quads);
+    const merged = mergePatch(view, req.body as Record<string, unknown>) as Record<string, unknown>;
+    const state = await args.writes.replace(String(req.params.id), merged, versionsInIfMatch(req.get('if-match')), principalOf(res));
+    await send(req, res, args, state);
+  });
+
   router.get(`${base}/:id/history`, async (req, res) => {
     visible(res, args, await records.get(kind, String(req.params.id)));
     const history = await records.history(kind, String(req.params.id), readersOf(res));
@@ -126,4 +139,15 @@ async function send(req: Request, res: Response, args: RecordRoutesArgs, written
 function withoutContext(node: Record<string, unknown>): Record<string, unknown> {
   const { '@context': _context, ...rest } = node;
   return rest;
+}
+
+/** RFC 7396 §2: objects merge member by member, null removes a member, anything else replaces the target. */
+export function mergePatch(target: unknown, patch: unknown): unknown {
+  if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) return patch;
+  const result: Record<string, unknown> = typeof target === 'object' && target !== null && !Array.isArray(target) ? { ...(target as Record<string, unknown>) } : {};
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete result[key];
+    else result[key] = mergePatch(result[key], value);
+  }
+  return result;
 }
