@@ -123,6 +123,23 @@ describe('Asset events: feed, de-registration, lookup', function () {
     assert.match(refused.body.remedy, /market units/);
   });
 
+  it('updates part of an asset with a JSON Merge Patch and If-Match (UC-02.04), keeping the other fields', async () => {
+    const asset = (await request(t.app).post('/assets').set(who.A).send({ ...(await exampleBody('asset')), assetName: 'Patchable', importMPAN: '1012345678912' }).expect(201)).body;
+    const patched = await request(t.app).patch(`/assets/${asset.assetId}`).set(who.A).set('If-Match', '"v1.jsonld"').type('application/merge-patch+json').send({ assetName: 'Patched', friendlyCode: 'PATCH-1' }).expect(200);
+    assert.equal(patched.body.assetName, 'Patched');
+    assert.equal(patched.body.friendlyCode, 'PATCH-1');
+    assert.equal(patched.body.importMPAN, '1012345678912', 'fields the patch does not name stay');
+    assert.equal(patched.body.recordVersion, 2);
+    const removed = await request(t.app).patch(`/assets/${asset.assetId}`).set(who.A).set('If-Match', '"v2.jsonld"').type('application/merge-patch+json').send({ friendlyCode: null }).expect(200);
+    assert.equal(removed.body.friendlyCode, undefined, 'null removes a field');
+    await request(t.app).patch(`/assets/${asset.assetId}`).set(who.A).set('If-Match', '"v1.jsonld"').type('application/merge-patch+json').send({ assetName: 'Stale' }).expect(412);
+    await request(t.app).patch(`/assets/${asset.assetId}`).set(who.A).type('application/merge-patch+json').send({ assetName: 'No version' }).expect(428);
+    await request(t.app).patch(`/assets/${asset.assetId}`).set(who.A).set('If-Match', '"v3.jsonld"').type('application/json').send({ assetName: 'Wrong type' }).expect(415);
+    await request(t.app).patch(`/assets/${asset.assetId}`).set(who.B).set('If-Match', '"v3.jsonld"').type('application/merge-patch+json').send({ assetName: 'Not mine' }).expect(403);
+    const invalid = await request(t.app).patch(`/assets/${asset.assetId}`).set(who.A).set('If-Match', '"v3.jsonld"').type('application/merge-patch+json').send({ ratedCapacity: -1 }).expect(422);
+    assert.ok(invalid.body.errors.some((e: { field?: string }) => e.field === 'ratedCapacity'));
+  });
+
   it('finds FMAR Asset IDs by external identifier, for any authenticated caller, IDs only', async () => {
     const asset = (await request(t.app).post('/assets').set(who.A).send({ ...(await exampleBody('asset')), assetName: 'Findable', importMPAN: '1098765432103', serialNumber: 'SN-LOOKUP-1' }).expect(201)).body;
     const byMpan = await request(t.app).get('/assets/lookup').set(who.B).query({ importMPAN: '1098765432103' }).expect(200);
