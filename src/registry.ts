@@ -8,6 +8,7 @@ import type { RegistryConfig } from './config.js';
 import { ApiKeyService } from './domain/ApiKeyService.js';
 import { AssetService } from './domain/AssetService.js';
 import { ChangeFeed } from './domain/ChangeFeed.js';
+import { WebhookService } from './domain/WebhookService.js';
 import { OrganisationService } from './domain/OrganisationService.js';
 import { PlatformService } from './domain/PlatformService.js';
 import { UserService } from './domain/UserService.js';
@@ -63,6 +64,8 @@ export interface Registry {
   feed: ChangeFeed;
   /** Asset de-registration and lookup by external identifier. */
   assets: AssetService;
+  /** Signed deliveries of feed events to subscribers. */
+  webhooks: WebhookService;
   documentLoader: DocumentLoader;
   close(): Promise<void>;
 }
@@ -113,11 +116,14 @@ export async function openRegistry(config: RegistryConfig, warn: (message: strin
   const store = new ObservedStore(backend);
   const records = new RecordService({ store, model, bodies, shapes, documentLoader, baseIri: config.baseIri });
   // Credentials, access indexes and the access log are the registry's own: SPARQL Update never touches them.
-  const updates = new SparqlUpdateService({ store, baseIri: config.baseIri, protectedPaths: [...RECORD_KINDS.map((k) => k.path), 'credentials', 'access-log'], ownGraphsOnly: config.store === 'sparql' });
+  const updates = new SparqlUpdateService({ store, baseIri: config.baseIri, protectedPaths: [...RECORD_KINDS.map((k) => k.path), 'credentials', 'access-log', 'webhooks'], ownGraphsOnly: config.store === 'sparql' });
   const credentials = new CredentialService({ store, baseIri: config.baseIri });
   const authenticator = new Authenticator({ records, credentials, store, baseIri: config.baseIri, adminToken: config.adminToken, adminAgent: administratorAgent(config.baseIri), jwt: config.oidc ? new JwtVerifier(config.oidc) : undefined, cacheMs: config.principalCacheMs });
   store.onCommitted((graphs) => authenticator.forget(graphs));
   const accessLog = new AccessLog({ store, baseIri: config.baseIri, warn });
+  const feed = new ChangeFeed({ store, model, baseIri: config.baseIri });
+  const webhooks = new WebhookService({ store, records, feed, baseIri: config.baseIri, pollMs: config.webhookPollMs, warn });
+  webhooks.start();
   await indexRecordsWithoutAccessIndex(records, warn);
   return {
     config, store, embedded, model, records, updates, queries, context, audit, documentLoader, credentials, authenticator, accessLog,
@@ -125,9 +131,11 @@ export async function openRegistry(config: RegistryConfig, warn: (message: strin
     users: new UserService({ records, credentials, store, baseIri: config.baseIri }),
     platforms: new PlatformService({ records, baseIri: config.baseIri }),
     apiKeys: new ApiKeyService({ records, credentials, baseIri: config.baseIri }),
-    feed: new ChangeFeed({ store, model, baseIri: config.baseIri }),
+    feed,
+    webhooks,
     assets: new AssetService({ records, store, baseIri: config.baseIri }),
     async close() {
+      await webhooks.stop();
       await accessLog.close();
       await shapes.close?.();
       await queries.close();

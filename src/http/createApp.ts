@@ -15,6 +15,7 @@ import { recordWrites } from './recordWrites.js';
 import { apiKeyRoutes } from './routes/apiKeyRoutes.js';
 import { exportRoutes } from './routes/exportRoutes.js';
 import { feedRoutes } from './routes/feedRoutes.js';
+import { webhookRoutes } from './routes/webhookRoutes.js';
 import { lifecycleRoutes } from './routes/lifecycleRoutes.js';
 import { NotFoundHttpError } from './HttpError.js';
 import { apiReferencePage } from './browserPages.js';
@@ -91,6 +92,7 @@ export function createApp(registry: Registry, logger: Logger): express.Express {
   app.use(apiKeyRoutes(registry));
   app.use(exportRoutes(registry));
   app.use(feedRoutes(registry));
+  app.use(webhookRoutes(registry));
   app.use(sparqlRoutes({ registry }));
   app.use((req, _res, next) => next(new NotFoundHttpError(`nothing at ${req.path}`)));
   app.use(problemDetailsHandler);
