@@ -8,7 +8,7 @@ import { FMAR_ACCESS, RDF, XSD } from '../rdf/namespaces.js';
 import type { RegistryStore } from '../store/RegistryStore.js';
 import { selectBindings } from '../store/selectBindings.js';
 import type { ChangeFeed, FeedEvent } from './ChangeFeed.js';
-import { InvalidRecordError, RecordNotFoundError } from './errors.js';
+import { AuthenticationError, InvalidRecordError, RecordNotFoundError } from './errors.js';
 import { ORGANISATION_KIND } from './RecordKind.js';
 import type { RecordService } from './RecordService.js';
 import { codes } from './recordValues.js';
@@ -92,6 +92,7 @@ export class WebhookService {
 
   /** Subscribes the principal's organisation (its administrators, or an administrator acting for it). */
   async subscribe(principal: Principal, request: { url?: unknown; eventTypes?: unknown; organisation?: string }): Promise<WebhookSubscription & { secret: string }> {
+    if (principal.kind === 'anonymous') throw new AuthenticationError('subscribing webhooks needs credentials');
     const organisation = request.organisation ?? principal.actingFor?.organisationIri ?? principal.organisationIri;
     if (!organisation) throw this.invalid('organisation', undefined, 'act for the subscribing organisation');
     const actor = authorizeOrganisationChange(principal, organisation, 'subscribing webhooks');
