@@ -8,6 +8,7 @@ import type { RegistryConfig } from './config.js';
 import { ApiKeyService } from './domain/ApiKeyService.js';
 import { AssetService } from './domain/AssetService.js';
 import { ChangeFeed } from './domain/ChangeFeed.js';
+import { ConnectionLimitService } from './domain/ConnectionLimitService.js';
 import { WebhookService } from './domain/WebhookService.js';
 import { OrganisationService } from './domain/OrganisationService.js';
 import { PlatformService } from './domain/PlatformService.js';
@@ -66,6 +67,8 @@ export interface Registry {
   assets: AssetService;
   /** Signed deliveries of feed events to subscribers. */
   webhooks: WebhookService;
+  /** UC-02.06 connection limits set by system operators. */
+  connectionLimits: ConnectionLimitService;
   documentLoader: DocumentLoader;
   close(): Promise<void>;
 }
@@ -133,6 +136,7 @@ export async function openRegistry(config: RegistryConfig, warn: (message: strin
     apiKeys: new ApiKeyService({ records, credentials, baseIri: config.baseIri }),
     feed,
     webhooks,
+    connectionLimits: new ConnectionLimitService({ records, store, baseIri: config.baseIri }),
     assets: new AssetService({ records, store, baseIri: config.baseIri }),
     async close() {
       await webhooks.stop();

@@ -1,5 +1,6 @@
 import { AccessDeniedError, AuthenticationError, IncompleteRequestError } from '../domain/errors.js';
 import type { Actor } from '../domain/RecordService.js';
+import { SYSTEM_OPERATOR_ROLES } from './audiences.js';
 import { actingOrganisation, isAdministrator, isOrganisationAdministrator, type Principal } from './Principal.js';
 
 /**
@@ -103,4 +104,19 @@ export function authorizeExport(p: Principal): void {
   if (p.kind === 'platform' && !p.actingFor?.delegation?.actions.includes('EXPORT_ASSETS')) {
     throw new AccessDeniedError('a platform exports for an FSP that delegated EXPORT_ASSETS to it: name the FSP with FMAR-On-Behalf-Of', { reason: 'action-not-delegated' });
   }
+}
+
+/**
+ * UC-02.06, requirements §10: a system operator writes connection limits only for assets in its network area
+ * (its users with ORGANISATION_ADMINISTRATOR or ASSET_MANAGER; an administrator acting for it). `operator` is the
+ * system operator's organisation with its roles and areas; `assetAreas` the GSP groups of the asset.
+ */
+export function authorizeConnectionLimit(p: Principal, operator: { iri: string; roles: string[]; areas: string[] }, assetAreas: string[]): Actor {
+  needsCredentials(p, 'setting connection limits');
+  if (!operator.roles.some((r) => SYSTEM_OPERATOR_ROLES.includes(r))) throw new AccessDeniedError('connection limits are set by system operators (DNO, IDNO, TO, SYSTEM_OPERATOR)');
+  if (!assetAreas.some((a) => operator.areas.includes(a))) throw new AccessDeniedError(`the asset is not in the system operator's network area (${operator.areas.join(', ') || 'none'}); its area is ${assetAreas.join(', ') || 'unknown'}`);
+  if (isAdministrator(p)) return { agentIri: p.agentIri, onBehalfOf: operator.iri };
+  if (p.kind !== 'user' || p.organisationIri !== operator.iri) throw new AccessDeniedError('a system operator sets limits for itself');
+  if (!p.userRoles.some((r) => r === 'ORGANISATION_ADMINISTRATOR' || r === 'ASSET_MANAGER')) throw new AccessDeniedError('setting connection limits needs the ASSET_MANAGER or ORGANISATION_ADMINISTRATOR user role');
+  return { agentIri: p.agentIri, onBehalfOf: operator.iri };
 }

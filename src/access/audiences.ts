@@ -108,6 +108,12 @@ export function recordAudiences(base: string, classIri: string, recordIri: strin
       activity: [...readers, audience.audit(base)],
     };
   }
+  if (is('ConnectionLimit')) {
+    // UC-02.06: the system operator that set it; the asset's readers are added by RecordService (readableWith).
+    const setter = one('limitSetBy');
+    const members = setter ? [audience.members(setter)] : [];
+    return { PUBLIC: members, RESTRICTED: members, PERSONAL: [], activity: [...members, audience.audit(base)] };
+  }
   // Kinds without rules of their own yet are readable by administrators only.
   return { PUBLIC: [], RESTRICTED: [], PERSONAL: [], activity: [audience.audit(base)] };
 }

@@ -13,8 +13,13 @@ export interface RecordKind {
   /** JSON name of the identifier property. */
   idField: string;
   mintId(): string;
-  /** JSON name and code of the status a new record starts in. */
-  initialStatus: { field: string; code: string; iri: string };
+  /** JSON name and code of the status a new record starts in (kinds without a status have none). */
+  initialStatus?: { field: string; code: string; iri: string };
+  /**
+   * JSON name of a link whose target's readers may also read this record (a connection limit is read by whoever
+   * may read its asset): the target's public audiences are added to this record's own (docs/access.md).
+   */
+  readableWith?: string;
   /** Set from the acting organisation rather than the body. */
   responsibleOrganisationField?: string;
   useCases: { create: string; replace: string };
@@ -81,4 +86,16 @@ export const DELEGATION_KIND: RecordKind = {
   useCases: { create: 'UC-05.04', replace: 'UC-05.04' },
 };
 
-export const RECORD_KINDS = [ORGANISATION_KIND, USER_KIND, PLATFORM_KIND, DELEGATION_KIND, ASSET_KIND];
+export const CONNECTION_LIMIT_KIND: RecordKind = {
+  className: 'ConnectionLimit',
+  classIri: `${FMAR}ConnectionLimit`,
+  path: 'connection-limits',
+  idField: 'connectionLimitId',
+  mintId: () => uuidv7(),
+  // UC-02.06: the system operator that sets the limit is the acting organisation.
+  responsibleOrganisationField: 'limitSetBy',
+  readableWith: 'limitedAsset',
+  useCases: { create: 'UC-02.06', replace: 'UC-02.06' },
+};
+
+export const RECORD_KINDS = [ORGANISATION_KIND, USER_KIND, PLATFORM_KIND, DELEGATION_KIND, ASSET_KIND, CONNECTION_LIMIT_KIND];

@@ -3,7 +3,7 @@ import { DataFactory, type Quad } from 'n3';
 import type { ModelQueries } from '../ontology/modelQueries.js';
 import type { PropertyInfo } from '../ontology/OntologyModel.js';
 import { accessGraph, accessIndexQuads, indexedActivities, readAccessIndex, READABLE_BY } from '../access/accessIndex.js';
-import { mayRead, recordAudiences } from '../access/audiences.js';
+import { mayRead, recordAudiences, type RecordAudiences } from '../access/audiences.js';
 import { activityQuads } from '../provenance/activityQuads.js';
 import { currentGraphs, partGraph, toVersionGraph, versionGraphs } from '../provenance/recordGraphs.js';
 import type { DocumentLoader } from '../rdf/documentLoader.js';
@@ -167,7 +167,7 @@ export class RecordService {
     const today = this.today();
     const system: Record<string, unknown> = {
       [kind.idField]: id,
-      [kind.initialStatus.field]: kind.initialStatus.code,
+      ...(kind.initialStatus ? { [kind.initialStatus.field]: kind.initialStatus.code } : {}),
       registeredOn: today,
       lastUpdatedOn: today,
       recordVersion: 1,
@@ -178,7 +178,7 @@ export class RecordService {
     const record = this.splitByPart(iri, quads);
     const activityIri = `${this.args.baseIri}activities/${uuidv7()}`;
     const activity = activityQuads({ activityIri, recordIri: iri, useCase: kind.useCases.create, agentIri: actor.agentIri, onBehalfOf: actor.onBehalfOf, startedAt: new Date(), newVersion: 1, content: record });
-    const access = accessIndexQuads(iri, 1, [activityIri], recordAudiences(this.args.baseIri, kind.classIri, iri, quads, this.dnoAreas));
+    const access = accessIndexQuads(iri, 1, [activityIri], await this.audiencesOf(kind, iri, quads));
     return { id, iri, record, activity, access, warnings };
   }
 
@@ -243,7 +243,7 @@ export class RecordService {
     const superseded = current.quads.map((q) => quad(q.subject, q.predicate, q.object, namedNode(toVersionGraph(q.graph.value, current.iri, current.version))));
     const activityIri = `${this.args.baseIri}activities/${uuidv7()}`;
     const activity = activityQuads({ activityIri, recordIri: current.iri, useCase, agentIri: actor.agentIri, onBehalfOf: actor.onBehalfOf, startedAt: new Date(), previousVersion: current.version, newVersion: version, content: record });
-    const access = accessIndexQuads(current.iri, version, [...indexedActivities(current.iri, current.access), activityIri], recordAudiences(this.args.baseIri, kind.classIri, current.iri, quads, this.dnoAreas));
+    const access = accessIndexQuads(current.iri, version, [...indexedActivities(current.iri, current.access), activityIri], await this.audiencesOf(kind, current.iri, quads));
     // The version checked above must still be the stored one when the write applies: another API node on the
     // same remote store may have replaced the record since (RFC 9110 §13.1.1 across nodes).
     const stamp = current.quads.find((q) => q.subject.value === current.iri && q.predicate.value === `${FMAR}recordVersion`);
@@ -271,7 +271,7 @@ export class RecordService {
     return this.exclusive(this.recordIri(kind, id), async () => {
       const current = await this.get(kind, id);
       const activities = await selectBindings(this.args.store, `SELECT DISTINCT ?activity WHERE { GRAPH ?activity { ?activity <${PROV}generated> ?v . ?v <${PROV}specializationOf> <${current.iri}> } }`);
-      const access = accessIndexQuads(current.iri, current.version, activities.map((a) => a.activity.value), recordAudiences(this.args.baseIri, kind.classIri, current.iri, current.quads, this.dnoAreas));
+      const access = accessIndexQuads(current.iri, current.version, activities.map((a) => a.activity.value), await this.audiencesOf(kind, current.iri, current.quads));
       await this.args.store.commit({ replaceGraphs: [accessGraph(current.iri)], add: access });
     });
   }
@@ -436,6 +436,21 @@ export class RecordService {
     const report = await this.args.shapes.validate(quads);
     if (!report.conforms) throw new InvalidRecordError('shacl', `the record breaks ${report.results.filter((r) => r.severity === 'Violation').length} rule(s) of the FMAR shapes`, report.results);
     return report.results;
+  }
+
+  /**
+   * Who may read the record: the rules of its class (audiences.ts), plus, for kinds read with another record
+   * (`readableWith`), whoever may read that record's public part: its access index, as stored now.
+   */
+  private async audiencesOf(kind: RecordKind, iri: string, quads: Quad[]): Promise<RecordAudiences> {
+    const own = recordAudiences(this.args.baseIri, kind.classIri, iri, quads, this.dnoAreas);
+    if (!kind.readableWith) return own;
+    const link = this.args.model.propertiesOf(kind.classIri).find((p) => p.jsonName === kind.readableWith);
+    const target = quads.find((q) => q.subject.value === iri && q.predicate.value === link?.iri)?.object.value;
+    if (!target) return own;
+    const inherited = readAccessIndex(await this.args.store.readGraph(accessGraph(target))).get(target) ?? [];
+    const merge = (a: string[]) => [...new Set([...a, ...inherited])];
+    return { PUBLIC: merge(own.PUBLIC), RESTRICTED: merge(own.RESTRICTED), PERSONAL: own.PERSONAL, activity: merge(own.activity) };
   }
 
   /** Puts each quad in the graph of its sensitivity (fmarann:sensitivity of its property). */

@@ -1,5 +1,5 @@
 import { authorizeAssetWrite } from '../access/AccessPolicy.js';
-import { ASSET_KIND, DELEGATION_KIND, ORGANISATION_KIND, PLATFORM_KIND, USER_KIND, type RecordKind } from '../domain/RecordKind.js';
+import { ASSET_KIND, CONNECTION_LIMIT_KIND, DELEGATION_KIND, ORGANISATION_KIND, PLATFORM_KIND, USER_KIND, type RecordKind } from '../domain/RecordKind.js';
 import { value } from '../domain/recordValues.js';
 import type { Registry } from '../registry.js';
 import type { RecordWrites } from './routes/recordRoutes.js';
@@ -43,6 +43,12 @@ export function recordWrites(registry: Registry, kind: RecordKind): RecordWrites
             authorizeAssetWrite(principal, 'UPDATE_ASSET', value(latest, 'responsibleFSP'), latest.iri);
           });
         },
+      };
+    case CONNECTION_LIMIT_KIND:
+      return {
+        // UC-02.06: a system operator sets and changes limits on assets in its area.
+        create: async (body, principal) => ({ state: await registry.connectionLimits.set(body, principal) }),
+        replace: (id, body, ifMatch, principal) => registry.connectionLimits.update(id, body, ifMatch, principal),
       };
     default:
       throw new Error(`no writes are defined for ${kind.className}`);

@@ -1,5 +1,6 @@
 import express, { type Request, type Response } from 'express';
-import type { RecordKind } from '../../domain/RecordKind.js';
+import { ASSET_KIND, CONNECTION_LIMIT_KIND, type RecordKind } from '../../domain/RecordKind.js';
+import { FMAR_CONTEXT_URL } from '../../rdf/namespaces.js';
 import type { AccessLog } from '../../access/AccessLog.js';
 import type { Principal } from '../../access/Principal.js';
 import { visibleRecord } from '../../access/recordVisibility.js';
@@ -67,7 +68,18 @@ export function recordRoutes(args: RecordRoutesArgs): express.Router {
   });
 
   router.get(`${base}/:id`, async (req, res) => {
-    await send(req, res, args, await records.get(kind, String(req.params.id)));
+    const state = await records.get(kind, String(req.params.id));
+    // UC-02.06: connection limits are part of the asset's view on request (?include=connectionLimits), as the
+    // reverse of fmar:limitedAsset; only the limits the caller may read.
+    if (req.query.include === 'connectionLimits' && kind === ASSET_KIND && negotiate(req, RECORD_MEDIA_TYPES).endsWith('json')) {
+      const seen = visible(res, args, state);
+      const limits = await records.list(CONNECTION_LIMIT_KIND, { limit: 100, filters: { limitedAsset: state.id }, readers: readersOf(res) });
+      const items = await Promise.all(limits.items.map(async (l) => withoutContext(await args.representation.json(visibleRecord(l, readersOf(res))!.quads))));
+      res.set('ETag', etagFor(seen.version, 'application/ld+json')).vary('Accept');
+      res.type('application/ld+json').send(JSON.stringify({ ...(await args.representation.json(seen.quads)), '@context': [FMAR_CONTEXT_URL, { connectionLimits: { '@reverse': 'https://w3id.org/fmar/ontology#limitedAsset' } }], connectionLimits: items }));
+      return;
+    }
+    await send(req, res, args, state);
   });
 
   router.put(`${base}/:id`, async (req, res) => {
