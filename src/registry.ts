@@ -7,6 +7,7 @@ import { JwtVerifier } from './access/JwtVerifier.js';
 import type { RegistryConfig } from './config.js';
 import { ApiKeyService } from './domain/ApiKeyService.js';
 import { AssetService } from './domain/AssetService.js';
+import { CategorySchemas } from './domain/CategorySchemas.js';
 import { ChangeFeed } from './domain/ChangeFeed.js';
 import { ConnectionLimitService } from './domain/ConnectionLimitService.js';
 import { WebhookService } from './domain/WebhookService.js';
@@ -69,6 +70,8 @@ export interface Registry {
   webhooks: WebhookService;
   /** UC-02.06 connection limits set by system operators. */
   connectionLimits: ConnectionLimitService;
+  /** UC-02.01 category schemas (versioned SHACL) assets are also validated against. */
+  categories: CategorySchemas;
   documentLoader: DocumentLoader;
   close(): Promise<void>;
 }
@@ -125,6 +128,8 @@ export async function openRegistry(config: RegistryConfig, warn: (message: strin
   store.onCommitted((graphs) => authenticator.forget(graphs));
   const accessLog = new AccessLog({ store, baseIri: config.baseIri, warn });
   const feed = new ChangeFeed({ store, model, baseIri: config.baseIri });
+  const categories = new CategorySchemas({ records, store, baseIri: config.baseIri, fieldNames });
+  records.useCategoryRules(categories);
   const webhooks = new WebhookService({ store, records, feed, baseIri: config.baseIri, pollMs: config.webhookPollMs, warn });
   webhooks.start();
   await indexRecordsWithoutAccessIndex(records, warn);
@@ -136,6 +141,7 @@ export async function openRegistry(config: RegistryConfig, warn: (message: strin
     apiKeys: new ApiKeyService({ records, credentials, baseIri: config.baseIri }),
     feed,
     webhooks,
+    categories,
     connectionLimits: new ConnectionLimitService({ records, store, baseIri: config.baseIri }),
     assets: new AssetService({ records, store, baseIri: config.baseIri }),
     async close() {

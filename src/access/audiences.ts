@@ -108,6 +108,10 @@ export function recordAudiences(base: string, classIri: string, recordIri: strin
       activity: [...readers, audience.audit(base)],
     };
   }
+  if (is('CategorySchema')) {
+    // UC-02.01: category schemas are reference data: everyone reads them.
+    return { PUBLIC: [audience.public(base), audience.regulator(base)], RESTRICTED: [audience.public(base)], PERSONAL: [], activity: [audience.audit(base)] };
+  }
   if (is('ConnectionLimit')) {
     // UC-02.06: the system operator that set it; the asset's readers are added by RecordService (readableWith).
     const setter = one('limitSetBy');

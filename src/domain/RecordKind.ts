@@ -98,4 +98,13 @@ export const CONNECTION_LIMIT_KIND: RecordKind = {
   useCases: { create: 'UC-02.06', replace: 'UC-02.06' },
 };
 
-export const RECORD_KINDS = [ORGANISATION_KIND, USER_KIND, PLATFORM_KIND, DELEGATION_KIND, ASSET_KIND, CONNECTION_LIMIT_KIND];
+export const CATEGORY_SCHEMA_KIND: RecordKind = {
+  className: 'CategorySchema',
+  classIri: `${FMAR}CategorySchema`,
+  path: 'category-schemas',
+  idField: 'categorySchemaId',
+  mintId: () => randomUUID(),
+  useCases: { create: 'UC-02.01', replace: 'UC-02.01' },
+};
+
+export const RECORD_KINDS = [ORGANISATION_KIND, USER_KIND, PLATFORM_KIND, DELEGATION_KIND, ASSET_KIND, CONNECTION_LIMIT_KIND, CATEGORY_SCHEMA_KIND];

@@ -15,6 +15,7 @@ import { isHttpIri } from '../rdf/iri.js';
 import type { RequestBodyValidator } from '../validation/RequestBodyValidator.js';
 import type { RecordValidator } from '../validation/ShaclWorkerPool.js';
 import { InvalidRecordError, RecordNotFoundError, VersionConflictError, VersionRequiredError, type InvalidRecordResult } from './errors.js';
+import type { CategoryRules } from './CategorySchemas.js';
 import type { RecordKind } from './RecordKind.js';
 
 const { namedNode, quad } = DataFactory;
@@ -103,6 +104,8 @@ export class RecordService {
   private readonly dnoAreas: Map<string, string>;
   /** rdf:type and the ontology's properties: the only predicates a record may hold. */
   private readonly allowedPredicates: Set<string>;
+  /** UC-02.01: the category schemas assets are validated against too (set once the registry is wired). */
+  private categoryRules?: CategoryRules;
 
   constructor(private readonly args: RecordServiceArgs) {
     this.today = args.today ?? (() => new Date().toISOString().slice(0, 10));
@@ -114,13 +117,19 @@ export class RecordService {
     this.decimalProperties = new Set(args.model.model.properties.filter((p) => p.range === `${XSD}decimal`).map((p) => p.iri));
   }
 
+  /** Registration and updates of assets also validate against their category's current schema (UC-02.01). */
+  useCategoryRules(rules: CategoryRules): void {
+    this.categoryRules = rules;
+  }
+
   recordIri(kind: RecordKind, id: string): string {
     return `${this.args.baseIri}${kind.path}/${id}`;
   }
 
-  async create(kind: RecordKind, body: Record<string, unknown>, actor: Actor): Promise<RecordState> {
-    const { id, iri, record, activity, access, warnings } = await this.prepareCreate(kind, body, actor);
-    await this.args.store.commit({ add: [...record, ...activity, ...access] });
+  /** `options.id` uses an ID minted by the caller; `options.also` commits more quads in the same transaction (a category schema's shapes graph). */
+  async create(kind: RecordKind, body: Record<string, unknown>, actor: Actor, options: { id?: string; also?: Quad[] } = {}): Promise<RecordState> {
+    const { id, iri, record, activity, access, warnings } = await this.prepareCreate(kind, body, actor, options.id);
+    await this.args.store.commit({ add: [...record, ...activity, ...access, ...(options.also ?? [])] });
     return { iri, id, version: 1, quads: record, warnings, access: readAccessIndex(access) };
   }
 
@@ -160,9 +169,9 @@ export class RecordService {
   }
 
   /** Everything of a registration but the commit: checks, IDs, quads, SHACL, activity. */
-  private async prepareCreate(kind: RecordKind, body: Record<string, unknown>, actor: Actor): Promise<{ id: string; iri: string; record: Quad[]; activity: Quad[]; access: Quad[]; warnings: InvalidRecordResult[] }> {
+  private async prepareCreate(kind: RecordKind, body: Record<string, unknown>, actor: Actor, presetId?: string): Promise<{ id: string; iri: string; record: Quad[]; activity: Quad[]; access: Quad[]; warnings: InvalidRecordResult[] }> {
     this.checkBody(kind, body, {});
-    const id = kind.mintId();
+    const id = presetId ?? kind.mintId();
     const iri = this.recordIri(kind, id);
     const today = this.today();
     const system: Record<string, unknown> = {
@@ -175,6 +184,7 @@ export class RecordService {
     if (kind.responsibleOrganisationField && actor.onBehalfOf) system[kind.responsibleOrganisationField] = actor.onBehalfOf;
     const quads = await this.toQuads(kind, iri, { ...body, ...system });
     const warnings = await this.validateShapes(quads);
+    quads.push(...(await this.checkCategory(kind, iri, quads, true)));
     const record = this.splitByPart(iri, quads);
     const activityIri = `${this.args.baseIri}activities/${uuidv7()}`;
     const activity = activityQuads({ activityIri, recordIri: iri, useCase: kind.useCases.create, agentIri: actor.agentIri, onBehalfOf: actor.onBehalfOf, startedAt: new Date(), newVersion: 1, content: record });
@@ -214,7 +224,9 @@ export class RecordService {
       this.checkBody(kind, body, this.systemValues(carried));
       const version = current.version + 1;
       const fromBody = await this.toQuads(kind, current.iri, { ...stripSystem(this.systemProperties(kind), body), lastUpdatedOn: this.today(), recordVersion: version });
-      return this.writeVersion(kind, current, [...fromBody, ...carried], actor, kind.useCases.replace);
+      const validatedAgainst = await this.checkCategory(kind, current.iri, [...fromBody, ...carried], false);
+      const kept = validatedAgainst.length ? carried.filter((q) => q.predicate.value !== `${FMAR}validatedAgainst`) : carried;
+      return this.writeVersion(kind, current, [...fromBody, ...kept, ...validatedAgainst], actor, kind.useCases.replace);
     });
   }
 
@@ -436,6 +448,27 @@ export class RecordService {
     const report = await this.args.shapes.validate(quads);
     if (!report.conforms) throw new InvalidRecordError('shacl', `the record breaks ${report.results.filter((r) => r.severity === 'Violation').length} rule(s) of the FMAR shapes`, report.results);
     return report.results;
+  }
+
+  /**
+   * UC-02.01: an asset is valid for its category's current schema too, and records which version it met
+   * (fmar:validatedAgainst). A deprecated category takes no new registrations; assets already in it can still be
+   * updated (a deprecation never invalidates registered assets) and keep the version they were validated against.
+   */
+  private async checkCategory(kind: RecordKind, iri: string, quads: Quad[], registering: boolean): Promise<Quad[]> {
+    if (!this.categoryRules || kind.classIri !== `${FMAR}Asset`) return [];
+    const category = quads.find((q) => q.subject.value === iri && q.predicate.value === `${FMAR}assetCategory`)?.object.value;
+    if (!category) return [];
+    const rules = await this.categoryRules.current(category);
+    if (!rules) return [];
+    const code = category.slice(category.lastIndexOf('/') + 1);
+    if ('deprecated' in rules) {
+      if (!registering) return [];
+      throw new InvalidRecordError('shacl', `asset category ${code} is deprecated: it takes no new registrations`, [{ severity: 'Violation', field: 'assetCategory', value: code, message: `${code} was deprecated (${rules.deprecated}); register the asset under a current category` }]);
+    }
+    const report = await rules.validate(quads);
+    if (!report.conforms) throw new InvalidRecordError('shacl', `the asset breaks ${report.results.filter((r) => r.severity === 'Violation').length} rule(s) of the ${code} category schema (${rules.schema})`, report.results);
+    return [quad(namedNode(iri), namedNode(`${FMAR}validatedAgainst`), namedNode(rules.schema))];
   }
 
   /**

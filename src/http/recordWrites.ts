@@ -1,5 +1,5 @@
 import { authorizeAssetWrite } from '../access/AccessPolicy.js';
-import { ASSET_KIND, CONNECTION_LIMIT_KIND, DELEGATION_KIND, ORGANISATION_KIND, PLATFORM_KIND, USER_KIND, type RecordKind } from '../domain/RecordKind.js';
+import { ASSET_KIND, CATEGORY_SCHEMA_KIND, CONNECTION_LIMIT_KIND, DELEGATION_KIND, ORGANISATION_KIND, PLATFORM_KIND, USER_KIND, type RecordKind } from '../domain/RecordKind.js';
 import { value } from '../domain/recordValues.js';
 import type { Registry } from '../registry.js';
 import type { RecordWrites } from './routes/recordRoutes.js';
@@ -49,6 +49,12 @@ export function recordWrites(registry: Registry, kind: RecordKind): RecordWrites
         // UC-02.06: a system operator sets and changes limits on assets in its area.
         create: async (body, principal) => ({ state: await registry.connectionLimits.set(body, principal) }),
         replace: (id, body, ifMatch, principal) => registry.connectionLimits.update(id, body, ifMatch, principal),
+      };
+    case CATEGORY_SCHEMA_KIND:
+      return {
+        // UC-02.01: an administrator publishes a version: {"schemaForCategory": "BESS", "shapes": "<SHACL in Turtle>"}.
+        create: async (body, principal) => ({ state: await registry.categories.publish(principal, body) }),
+        replaceRefusal: 'a category schema version never changes: publish a new version (POST /category-schemas) or deprecate this one (POST /category-schemas/{id}/deprecation)',
       };
     default:
       throw new Error(`no writes are defined for ${kind.className}`);

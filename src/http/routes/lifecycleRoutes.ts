@@ -1,5 +1,7 @@
 import express, { type Request } from 'express';
+import { DataFactory } from 'n3';
 import { LOOKUP_FIELDS } from '../../domain/AssetService.js';
+import { CATEGORY_SCHEMA_KIND } from '../../domain/RecordKind.js';
 import type { Registry } from '../../registry.js';
 import type { RecordState } from '../../domain/RecordService.js';
 import { principalOf } from '../authentication.js';
@@ -49,6 +51,16 @@ export function lifecycleRoutes(registry: Registry, representation: RecordRepres
     const matches = await registry.assets.lookup(field, identifier, principalOf(res));
     registry.accessLog.record({ principal: principalOf(res), channel: 'REST', query: `asset lookup by ${field}`, at: new Date() });
     res.json({ field, matches });
+  });
+  // UC-02.01: deprecating a category's current schema version closes the category to new registrations.
+  router.post('/category-schemas/:id/deprecation', async (req, res) => {
+    res.json(await reply(await registry.categories.deprecate(principalOf(res), String(req.params.id))));
+  });
+  // The SHACL of a category schema version, for anyone to read and validate against.
+  router.get('/category-schemas/:id/shapes', async (req, res) => {
+    const schema = await registry.records.get(CATEGORY_SCHEMA_KIND, String(req.params.id));
+    const quads = await registry.store.readGraph(`${schema.iri}/shapes`);
+    res.type('text/turtle').send(await representation.text(quads.map((q) => DataFactory.quad(q.subject, q.predicate, q.object)), 'text/turtle'));
   });
   router.post('/delegations/:id/revocation', async (req, res) => {
     res.json(await reply(await registry.platforms.revoke(String(req.params.id), principalOf(res))));
