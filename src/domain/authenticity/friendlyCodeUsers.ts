@@ -1,0 +1,25 @@
+import { FMAR, FMAR_CODE } from '../../rdf/namespaces.js';
+import type { RegistryStore } from '../../store/RegistryStore.js';
+import { selectBindings } from '../../store/selectBindings.js';
+import type { AssetFacts } from './assetFacts.js';
+
+/**
+ * The other assets of the same responsible FSP that already use the asset's friendly code (requirements §4:
+ * "Friendly Code ... governed per organisation, uniqueness enforced within the organisation"). Codes are labels
+ * people read and type, so "BESS-GreenPark-01" and "bess-greenpark-01" are the same code. Only the registry's
+ * current, not de-registered assets count: a de-registered asset gives its code back.
+ */
+export async function friendlyCodeUsers(store: Pick<RegistryStore, 'query'>, baseIri: string, asset: AssetFacts): Promise<string[]> {
+  if (asset.friendlyCode === undefined || asset.responsibleFSP === undefined) return [];
+  const rows = await selectBindings(store, `SELECT DISTINCT ?other WHERE {
+    GRAPH ?other {
+      ?other a <${FMAR}Asset> ; <${FMAR}responsibleFSP> <${asset.responsibleFSP}> ; <${FMAR}friendlyCode> ?code .
+      OPTIONAL { ?other <${FMAR}assetRegistrationStatus> ?status }
+    }
+    FILTER (LCASE(STR(?code)) = ${JSON.stringify(asset.friendlyCode.toLowerCase())})
+    FILTER (?other != <${asset.iri}>)
+    FILTER (!BOUND(?status) || ?status != <${FMAR_CODE}AssetRegistrationStatus/DE_REGISTERED>)
+    FILTER (STRSTARTS(STR(?other), ${JSON.stringify(`${baseIri}assets/`)}))
+  } ORDER BY ?other`);
+  return rows.map((r) => r.other.value);
+}
