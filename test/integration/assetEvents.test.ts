@@ -140,6 +140,29 @@ describe('Asset events: feed, de-registration, lookup', function () {
     assert.ok(invalid.body.errors.some((e: { field?: string }) => e.field === 'ratedCapacity'));
   });
 
+  it('updates an asset with SPARQL Update or an N3 Patch of its triples (RDF clients, UC-02.04)', async () => {
+    const asset = (await request(t.app).post('/assets').set(who.A).send({ ...(await exampleBody('asset')), assetName: 'RDF patched' }).expect(201)).body;
+    const s = `<${asset['@id']}>`;
+    const fmar = 'https://w3id.org/fmar/ontology#';
+    const sparql = await request(t.app).patch(`/assets/${asset.assetId}`).set(who.A).set('If-Match', '"v1.jsonld"').type('application/sparql-update')
+      .send(`PREFIX fmar: <${fmar}> DELETE { ${s} fmar:assetName ?n } INSERT { ${s} fmar:assetName "Renamed by SPARQL" } WHERE { ${s} fmar:assetName ?n }`);
+    assert.equal(sparql.status, 200, JSON.stringify(sparql.body));
+    assert.equal(sparql.body.assetName, 'Renamed by SPARQL');
+    assert.equal(sparql.body.recordVersion, 2);
+    const n3 = await request(t.app).patch(`/assets/${asset.assetId}`).set(who.A).set('If-Match', '"v2.jsonld"').type('text/n3')
+      .send(`@prefix solid: <http://www.w3.org/ns/solid/terms#> . @prefix fmar: <${fmar}> .
+        _:patch a solid:InsertDeletePatch ; solid:where { ${s} fmar:assetName ?name } ; solid:deletes { ${s} fmar:assetName ?name } ; solid:inserts { ${s} fmar:assetName "Renamed by N3" } .`);
+    assert.equal(n3.status, 200, JSON.stringify(n3.body));
+    assert.deepEqual([n3.body.assetName, n3.body.friendlyCode, n3.body.recordVersion], ['Renamed by N3', asset.friendlyCode, 3]);
+    // Failure paths: a delete that is not there (409), a graph (422), another subject (422), a system field (422), stale version (412).
+    await request(t.app).patch(`/assets/${asset.assetId}`).set(who.A).set('If-Match', '"v3.jsonld"').type('text/n3')
+      .send(`@prefix solid: <http://www.w3.org/ns/solid/terms#> . _:p a solid:InsertDeletePatch ; solid:deletes { ${s} <${fmar}assetName> "Not the name" } .`).expect(409);
+    await request(t.app).patch(`/assets/${asset.assetId}`).set(who.A).set('If-Match', '"v3.jsonld"').type('application/sparql-update').send(`INSERT DATA { GRAPH <urn:g> { ${s} <${fmar}assetName> "x" } }`).expect(422);
+    await request(t.app).patch(`/assets/${asset.assetId}`).set(who.A).set('If-Match', '"v3.jsonld"').type('application/sparql-update').send(`INSERT DATA { <urn:other> <${fmar}assetName> "x" }`).expect(422);
+    await request(t.app).patch(`/assets/${asset.assetId}`).set(who.A).set('If-Match', '"v3.jsonld"').type('application/sparql-update').send(`DELETE { ${s} <${fmar}assetRegistrationStatus> ?x } INSERT { ${s} <${fmar}assetRegistrationStatus> <https://w3id.org/fmar/ontology/code/AssetRegistrationStatus/VERIFIED> } WHERE { ${s} <${fmar}assetRegistrationStatus> ?x }`).expect(422);
+    await request(t.app).patch(`/assets/${asset.assetId}`).set(who.A).set('If-Match', '"v1.jsonld"').type('application/sparql-update').send(`INSERT DATA { ${s} <${fmar}mrid> "x" }`).expect(412);
+  });
+
   it('finds FMAR Asset IDs by external identifier, for any authenticated caller, IDs only', async () => {
     const asset = (await request(t.app).post('/assets').set(who.A).send({ ...(await exampleBody('asset')), assetName: 'Findable', importMPAN: '1098765432103', serialNumber: 'SN-LOOKUP-1' }).expect(201)).body;
     const byMpan = await request(t.app).get('/assets/lookup').set(who.B).query({ importMPAN: '1098765432103' }).expect(200);

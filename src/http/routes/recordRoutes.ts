@@ -1,4 +1,6 @@
 import express, { type Request, type Response } from 'express';
+import { DataFactory } from 'n3';
+import { applyN3Patch, applySparqlUpdate } from '../../domain/recordPatches.js';
 import { ASSET_KIND, CONNECTION_LIMIT_KIND, type RecordKind } from '../../domain/RecordKind.js';
 import { FMAR_CONTEXT_URL } from '../../rdf/namespaces.js';
 import type { AccessLog } from '../../access/AccessLog.js';
@@ -32,6 +34,7 @@ export interface RecordRoutesArgs {
 }
 
 const JSON_BODY_TYPES = ['application/json', 'application/ld+json'];
+const RDF_PATCH_TYPES = ['application/sparql-update', 'text/n3'] as const;
 
 /**
  * REST for one record kind: POST /{path}, GET /{path} (cursor pages, filters on coded fields),
@@ -88,15 +91,26 @@ export function recordRoutes(args: RecordRoutesArgs): express.Router {
     await send(req, res, args, state);
   });
 
-  // UC-02.04: partial update as a JSON Merge Patch (RFC 7396) of the record's JSON-LD view, with If-Match. The patch
-  // applies to the whole stored record (not the caller's view of it), then goes through the same use case as PUT.
-  router.patch(`${base}/:id`, async (req, res) => {
+  // UC-02.04: partial update, with If-Match, as a JSON Merge Patch (RFC 7396) of the record's JSON-LD view, or for RDF
+  // clients as SPARQL Update or an N3 Patch (Solid Protocol) of its triples. The patch applies to the whole stored
+  // record (not the caller's view of it), then goes through the same use case as PUT.
+  router.patch(`${base}/:id`, express.text({ type: [...RDF_PATCH_TYPES], limit: '1mb' }), async (req, res) => {
     if (!args.writes.replace) throw new HttpError(405, 'Method Not Allowed', args.writes.replaceRefusal ?? `${kind.className} records are not changed in part`);
-    if (!req.is('application/merge-patch+json')) throw new UnsupportedMediaTypeHttpError(`send a JSON Merge Patch (RFC 7396) as application/merge-patch+json, not ${req.get('content-type') ?? 'no content type'}`, { accepted: ['application/merge-patch+json'] });
-    if (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body)) throw new BadRequestHttpError('a merge patch is one JSON object');
     const current = await records.get(kind, String(req.params.id));
-    const { '@context': _context, ...view } = await args.representation.json(current.quads);
-    const merged = mergePatch(view, req.body as Record<string, unknown>) as Record<string, unknown>;
+    let merged: Record<string, unknown>;
+    if (req.is('application/merge-patch+json')) {
+      if (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body)) throw new BadRequestHttpError('a merge patch is one JSON object');
+      const { '@context': _context, ...view } = await args.representation.json(current.quads);
+      merged = mergePatch(view, req.body as Record<string, unknown>) as Record<string, unknown>;
+    } else if (req.is([...RDF_PATCH_TYPES])) {
+      const text = typeof req.body === 'string' ? req.body : '';
+      const triples = current.quads.map((q) => DataFactory.quad(q.subject, q.predicate, q.object));
+      const next = req.is('application/sparql-update') ? applySparqlUpdate(triples, text) : applyN3Patch(triples, text, current.iri);
+      const { '@context': _context, ...json } = await args.representation.json(next);
+      merged = json;
+    } else {
+      throw new UnsupportedMediaTypeHttpError(`send application/merge-patch+json, application/sparql-update or text/n3, not ${req.get('content-type') ?? 'no content type'}`, { accepted: ['application/merge-patch+json', ...RDF_PATCH_TYPES] });
+    }
     const state = await args.writes.replace(String(req.params.id), merged, versionsInIfMatch(req.get('if-match')), principalOf(res));
     await send(req, res, args, state);
   });
