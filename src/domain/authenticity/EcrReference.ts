@@ -29,7 +29,7 @@ const { namedNode, literal, quad } = DataFactory;
  * in 1,239 of the 1,240 rows of the 2025-08 UKPN file), so a row is named by the line of the published file it sits
  * on, as data/sample/assets.json already does: `UKPN-ECR-row-78` is line 78 (the header is line 1). Line numbers
  * belong to one edition, so each entry also answers to the edition-qualified `UKPN-ECR-2025-08-row-78`, and to the
- * register's own Reference where the row gives one.
+ * register's own Reference where the row gives one (and it is not the row's MPAN).
  */
 export interface EcrEdition {
   /** The operator code references start with, e.g. UKPN. */
@@ -110,6 +110,8 @@ const COLUMNS = {
   connectedCapacity: 'Already connected Registered Capacity (MW)',
   acceptedCapacity: 'Accepted to Connect Registered Capacity (MW)',
   reference: 'Reference',
+  exportMpan: 'Export MPAN / MSID',
+  importMpan: 'Import MPAN / MSID',
   energySource: (n: number) => `Energy Source ${n}`,
   conversionTechnology: (n: number) => `Energy Conversion Technology ${n}`,
   cogeneration: (n: number) => (n === 1 ? 'CHP Cogeneration (Yes/No)' : `CHP Cogeneration ${n} (Yes/No)`),
@@ -144,7 +146,7 @@ export class EcrReference {
   static parse(bytes: Buffer, sourceFile: string, options: EcrReferenceOptions): EcrReference {
     const graph = ecrGraph(options.baseIri, options.edition);
     const dnoCodes = options.model.scheme(`${FMAR_CODE}DNOCode`).concepts;
-    const records = parse(bytes, { bom: true, info: true, skip_empty_lines: true }) as unknown as { record: string[]; info: { lines: number } }[];
+    const records = parse(bytes, { bom: true, info: true, skip_empty_lines: true, relax_column_count: true }) as unknown as { record: string[]; info: { lines: number } }[];
     if (!records.length) throw new Error(`${sourceFile}: empty file`);
     const header = records[0].record.map(normaliseHeader);
     const column = (name: string): number => {
@@ -158,6 +160,7 @@ export class EcrReference {
       connectedCapacity: column(COLUMNS.connectedCapacity),
       acceptedCapacity: column(COLUMNS.acceptedCapacity),
       reference: column(COLUMNS.reference),
+      mpans: [column(COLUMNS.exportMpan), column(COLUMNS.importMpan)],
       slots: SLOTS.map((n) => ({ n, source: column(COLUMNS.energySource(n)), technology: column(COLUMNS.conversionTechnology(n)), cogeneration: column(COLUMNS.cogeneration(n)), capacity: column(COLUMNS.technologyCapacity(n)) })),
     };
     const entries: EcrEntry[] = [];
@@ -182,11 +185,14 @@ export class EcrReference {
       const statusCapacity = megawattsToKilowatts(record[/^connected$/i.test(connectionStatus ?? '') ? at.connectedCapacity : at.acceptedCapacity]);
       const technologyCapacities = technologies.map((t) => t.capacityKw).filter((c): c is string => c !== undefined);
       const licenceArea = text(at.licenceArea);
+      // The register's own Reference, unless it is only the row's MPAN again (line 327 of the 2025-08 file): MPANs
+      // stay out of the registry's reference data.
       const ownReference = text(at.reference);
+      const isMpan = ownReference !== undefined && at.mpans.some((i) => record[i].trim() === ownReference);
       entries.push({
         iri,
         line,
-        references: [`${options.edition.operator}-ECR-row-${line}`, `${options.edition.operator}-ECR-${options.edition.edition}-row-${line}`, ...(ownReference ? [ownReference] : [])],
+        references: [`${options.edition.operator}-ECR-row-${line}`, `${options.edition.operator}-ECR-${options.edition.edition}-row-${line}`, ...(ownReference && !isMpan ? [ownReference] : [])],
         connectionStatus,
         registeredCapacityKw: statusCapacity ?? (technologyCapacities.length ? sumDecimals(technologyCapacities) : undefined),
         licenceArea,
