@@ -7,6 +7,8 @@ import { JwtVerifier } from './access/JwtVerifier.js';
 import type { RegistryConfig } from './config.js';
 import { ApiKeyService } from './domain/ApiKeyService.js';
 import { AssetService } from './domain/AssetService.js';
+import { AssetVerification } from './domain/AssetVerification.js';
+import { AuthenticityChecks } from './domain/authenticity/AuthenticityChecks.js';
 import { CategorySchemas } from './domain/CategorySchemas.js';
 import { ChangeFeed } from './domain/ChangeFeed.js';
 import { ConnectionLimitService } from './domain/ConnectionLimitService.js';
@@ -72,6 +74,8 @@ export interface Registry {
   connectionLimits: ConnectionLimitService;
   /** UC-02.01 category schemas (versioned SHACL) assets are also validated against. */
   categories: CategorySchemas;
+  /** UC-02.02 step 3: authenticity checks after registration and MPAN changes. */
+  assetVerification: AssetVerification;
   documentLoader: DocumentLoader;
   close(): Promise<void>;
 }
@@ -130,6 +134,8 @@ export async function openRegistry(config: RegistryConfig, warn: (message: strin
   const feed = new ChangeFeed({ store, model, baseIri: config.baseIri });
   const categories = new CategorySchemas({ records, store, baseIri: config.baseIri, fieldNames });
   records.useCategoryRules(categories);
+  // External verifiers and ECR editions are configured by deployments; none is called over the network by default.
+  const assetVerification = new AssetVerification({ records, store, checks: new AuthenticityChecks({ store, model, baseIri: config.baseIri }), baseIri: config.baseIri, enabled: config.authenticityChecks, warn });
   const webhooks = new WebhookService({ store, records, feed, baseIri: config.baseIri, pollMs: config.webhookPollMs, warn });
   webhooks.start();
   await indexRecordsWithoutAccessIndex(records, warn);
@@ -142,9 +148,11 @@ export async function openRegistry(config: RegistryConfig, warn: (message: strin
     feed,
     webhooks,
     categories,
+    assetVerification,
     connectionLimits: new ConnectionLimitService({ records, store, baseIri: config.baseIri }),
     assets: new AssetService({ records, store, baseIri: config.baseIri }),
     async close() {
+      await assetVerification.idle();
       await webhooks.stop();
       await accessLog.close();
       await shapes.close?.();

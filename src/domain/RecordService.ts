@@ -235,7 +235,7 @@ export class RecordService {
    * fields, system-assigned ones included, keeps the rest, and writes a new version with its activity.
    * `guard` sees the current state first and throws to refuse (wrong status, not permitted).
    */
-  transition(kind: RecordKind, id: string, changes: Record<string, unknown>, actor: Actor, useCase: string, guard?: (current: RecordState) => void): Promise<RecordState> {
+  transition(kind: RecordKind, id: string, changes: Record<string, unknown>, actor: Actor, useCase: string, guard?: (current: RecordState) => void, also: Quad[] = []): Promise<RecordState> {
     return this.exclusive(this.recordIri(kind, id), async () => {
       const current = await this.get(kind, id);
       guard?.(current);
@@ -243,12 +243,12 @@ export class RecordService {
       const replaced = new Set([...Object.keys(changes), 'lastUpdatedOn', 'recordVersion'].map((name) => this.args.model.propertiesOf(kind.classIri).find((p) => p.jsonName === name)?.iri));
       const kept = current.quads.filter((q) => !(q.subject.value === current.iri && replaced.has(q.predicate.value))).map((q) => quad(q.subject, q.predicate, q.object));
       const changed = await this.toQuads(kind, current.iri, { ...changes, lastUpdatedOn: this.today(), recordVersion: version });
-      return this.writeVersion(kind, current, [...kept, ...changed.filter((q) => q.predicate.value !== `${RDF}type` || !kept.some((k) => k.equals(q)))], actor, useCase);
+      return this.writeVersion(kind, current, [...kept, ...changed.filter((q) => q.predicate.value !== `${RDF}type` || !kept.some((k) => k.equals(q)))], actor, useCase, also);
     });
   }
 
   /** Validates the next version's quads and commits them with the superseded version, the activity and the access index. */
-  private async writeVersion(kind: RecordKind, current: RecordState, quads: Quad[], actor: Actor, useCase: string): Promise<RecordState> {
+  private async writeVersion(kind: RecordKind, current: RecordState, quads: Quad[], actor: Actor, useCase: string, also: Quad[] = []): Promise<RecordState> {
     const version = current.version + 1;
     const warnings = await this.validateShapes(quads);
     const record = this.splitByPart(current.iri, quads);
@@ -260,7 +260,7 @@ export class RecordService {
     // same remote store may have replaced the record since (RFC 9110 §13.1.1 across nodes).
     const stamp = current.quads.find((q) => q.subject.value === current.iri && q.predicate.value === `${FMAR}recordVersion`);
     try {
-      await this.args.store.commit({ replaceGraphs: [...currentGraphs(current.iri), accessGraph(current.iri)], add: [...record, ...superseded, ...activity, ...access], requires: stamp ? [stamp] : [] });
+      await this.args.store.commit({ replaceGraphs: [...currentGraphs(current.iri), accessGraph(current.iri)], add: [...record, ...superseded, ...activity, ...access, ...also], requires: stamp ? [stamp] : [] });
     } catch (error) {
       if (error instanceof PreconditionFailedError) throw new VersionConflictError((await this.get(kind, current.id)).version);
       throw error;

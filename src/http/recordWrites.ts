@@ -34,14 +34,22 @@ export function recordWrites(registry: Registry, kind: RecordKind): RecordWrites
     case ASSET_KIND:
       return {
         // UC-02.02, requirements §10: FSPs register their own assets; platforms within their grant.
-        create: async (body, principal) => ({ state: await records.create(ASSET_KIND, body, authorizeAssetWrite(principal, 'REGISTER_ASSET')) }),
+        create: async (body, principal) => {
+          const state = await records.create(ASSET_KIND, body, authorizeAssetWrite(principal, 'REGISTER_ASSET'));
+          // UC-02.02 step 3: the authenticity checks run after the response.
+          registry.assetVerification.schedule(state.id, 'UC-02.02');
+          return { state };
+        },
         // UC-02.04: only the responsible FSP (or its delegate, or an administrator) updates an asset.
         replace: async (id, body, ifMatch, principal) => {
           const current = await records.get(ASSET_KIND, id);
           const actor = authorizeAssetWrite(principal, 'UPDATE_ASSET', value(current, 'responsibleFSP'), current.iri);
-          return records.replace(ASSET_KIND, id, body, ifMatch, actor, (latest) => {
+          const updated = await records.replace(ASSET_KIND, id, body, ifMatch, actor, (latest) => {
             authorizeAssetWrite(principal, 'UPDATE_ASSET', value(latest, 'responsibleFSP'), latest.iri);
           });
+          // UC-02.04: an MPAN change re-runs the authenticity checks.
+          if (['importMPAN', 'exportMPAN'].some((f) => value(current, f) !== value(updated, f))) registry.assetVerification.schedule(id, 'UC-02.04');
+          return updated;
         },
       };
     case CONNECTION_LIMIT_KIND:

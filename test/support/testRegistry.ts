@@ -69,7 +69,7 @@ const REMOTE_MARKER = 'remote-test-store.json';
  */
 export async function startTestRegistry(overrides: Partial<RegistryConfig> = {}, storeOptions: RegistryStoreOptions = {}): Promise<TestRegistry> {
   const dir = overrides.dataDir ?? (await mkdtemp(join(tmpdir(), 'fmar-http-')));
-  const env: NodeJS.ProcessEnv = { FMAR_DATA_DIR: dir, FMAR_BASE_IRI: BASE, FMAR_ADMIN_TOKEN: ADMIN_TOKEN, FMAR_RATE_LIMIT: '100000', FMAR_ANONYMOUS_RATE_LIMIT: '100000' };
+  const env: NodeJS.ProcessEnv = { FMAR_DATA_DIR: dir, FMAR_BASE_IRI: BASE, FMAR_ADMIN_TOKEN: ADMIN_TOKEN, FMAR_RATE_LIMIT: '100000', FMAR_ANONYMOUS_RATE_LIMIT: '100000', FMAR_AUTHENTICITY_CHECKS: 'false' };
   if (onRemoteStore) {
     const server = remoteTestServer();
     if (!server) throw new Error('FMAR_TEST_STORE=sparql needs FMAR_TEST_SPARQL_URL (a SPARQL 1.1 server, e.g. started by .ci/start-virtuoso)');
