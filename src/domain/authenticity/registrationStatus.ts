@@ -19,7 +19,9 @@ export type CheckedRegistrationStatus = 'VERIFIED' | 'QUERY' | 'PENDING_VALIDATI
  *    rather than verifying an asset nobody could check, or querying a provider about an outage.
  * 3. Otherwise VERIFIED. Warnings do not hold the registration back: they are the tables' soft checks (MPAN
  *    distributor vs DNO: "soft check; warn if mismatch"), justified duplicates ("allow override"), and checks that
- *    had nothing to compare; they stay on record with the check activity.
+ *    had nothing to compare; they stay on record with the check activity. An asset that declares no identifier any
+ *    check applies to (an OTHER asset without MPAN, serial number, friendly code or ECR reference: the tables make them
+ *    optional there) has no finding and is VERIFIED on its conformance validation alone (UC-02.02 step 2).
  */
 export function registrationStatusOf(findings: readonly AuthenticityFinding[]): CheckedRegistrationStatus {
   if (findings.some((f) => f.outcome === 'query')) return 'QUERY';
