@@ -42,7 +42,9 @@ export interface AuthenticityResult {
 /**
  * The automatic authenticity checks of UC-02.02 step 4, run once a registration (or a change, UC-02.04) has been
  * stored: "automatic checks against trusted external sources ... keyed on MPAN, serial number", then step 5 sets
- * the status from them (registrationStatus.ts says which findings make QUERY, PENDING_VALIDATION or VERIFIED).
+ * the status from them (registrationStatus.ts says which findings make QUERY, PENDING_VALIDATION or VERIFIED). Steps
+ * are numbered as in the requirements digest (§8: 3 creates the record Pending Validation, 4 checks authenticity);
+ * issue #7 calls the checks "step 3".
  *
  * Per attribute, each check gives a finding:
  * - importMPAN / exportMPAN: the check digit (a query when wrong) and the distributor id against the declared
