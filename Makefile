@@ -84,8 +84,9 @@ validate-examples: $(NODE_MODULES)
 	$(FMAR) validate docs/examples/asset.jsonld docs/examples/organisation.jsonld
 
 ## Starts the registry on http://localhost:$${PORT:-8080} with its store in ./var and the sample dataset.
+ECR_FILE := $(wildcard ../shared/data/gb/ukpn_ecr_1mw_plus_2025-08.csv)
 run: build
-	FMAR_SAMPLE_DATA=$${FMAR_SAMPLE_DATA:-true} node dist/src/cli/fmar.js serve
+	FMAR_SAMPLE_DATA=$${FMAR_SAMPLE_DATA:-true} FMAR_ECR_FILE=$${FMAR_ECR_FILE:-$(ECR_FILE)} node dist/src/cli/fmar.js serve
 
 ## Scale-out demo: Virtuoso on loopback and two API nodes sharing it on :8081 and :8082 (docs/scale-out.md).
 run-cluster: build

@@ -49,6 +49,8 @@ export interface RegistryConfig {
   principalCacheMs: number;
   /** FMAR_AUTHENTICITY_CHECKS: run UC-02.02's authenticity checks after each registration and MPAN change (true). */
   authenticityChecks: boolean;
+  /** FMAR_ECR_FILE: the UKPN Embedded Capacity Register CSV to load as reference data for the authenticity checks' ECR cross-check (unset: none). */
+  ecrFile?: string;
   /** FMAR_WEBHOOK_POLL_MS: how often webhook subscriptions are checked for new events (1000). */
   webhookPollMs: number;
   /** FMAR_CORS_ORIGINS: comma-separated origins browsers may call from ('*', the default, for any). */
@@ -79,6 +81,7 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): Reg
     rateLimit: { perCredential: Number(env.FMAR_RATE_LIMIT ?? 6000), anonymous: Number(env.FMAR_ANONYMOUS_RATE_LIMIT ?? 120) },
     principalCacheMs: Number(env.FMAR_PRINCIPAL_CACHE_MS ?? 2000),
     authenticityChecks: (env.FMAR_AUTHENTICITY_CHECKS ?? 'true') === 'true',
+    ecrFile: env.FMAR_ECR_FILE ? resolve(env.FMAR_ECR_FILE) : undefined,
     webhookPollMs: Number(env.FMAR_WEBHOOK_POLL_MS ?? 1000),
     corsOrigins: !env.FMAR_CORS_ORIGINS || env.FMAR_CORS_ORIGINS === '*' ? '*' : env.FMAR_CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
     ...storeConfig(env),

@@ -9,6 +9,7 @@ import { ApiKeyService } from './domain/ApiKeyService.js';
 import { AssetService } from './domain/AssetService.js';
 import { AssetVerification } from './domain/AssetVerification.js';
 import { AuthenticityChecks } from './domain/authenticity/AuthenticityChecks.js';
+import { EcrReference, UKPN_ECR_1MW_PLUS_2025_08, ecrGraph, loadEcrReference, type EcrEdition } from './domain/authenticity/EcrReference.js';
 import { CategorySchemas } from './domain/CategorySchemas.js';
 import { ChangeFeed } from './domain/ChangeFeed.js';
 import { ConnectionLimitService } from './domain/ConnectionLimitService.js';
@@ -134,8 +135,10 @@ export async function openRegistry(config: RegistryConfig, warn: (message: strin
   const feed = new ChangeFeed({ store, model, baseIri: config.baseIri });
   const categories = new CategorySchemas({ records, store, baseIri: config.baseIri, fieldNames });
   records.useCategoryRules(categories);
-  // External verifiers and ECR editions are configured by deployments; none is called over the network by default.
-  const assetVerification = new AssetVerification({ records, store, checks: new AuthenticityChecks({ store, model, baseIri: config.baseIri }), baseIri: config.baseIri, enabled: config.authenticityChecks, warn });
+  // External verifiers are configured by deployments; none is called over the network by default. The ECR edition
+  // named by FMAR_ECR_FILE is loaded once as its own reference graph (issue #7: "loaded as its own graph").
+  const ecrEditions = config.ecrFile ? [await loadEcrOnce(store, model, config.baseIri, config.ecrFile)] : [];
+  const assetVerification = new AssetVerification({ records, store, checks: new AuthenticityChecks({ store, model, baseIri: config.baseIri, ecrEditions }), baseIri: config.baseIri, enabled: config.authenticityChecks, warn });
   const webhooks = new WebhookService({ store, records, feed, baseIri: config.baseIri, pollMs: config.webhookPollMs, warn });
   webhooks.start();
   await indexRecordsWithoutAccessIndex(records, warn);
@@ -160,6 +163,13 @@ export async function openRegistry(config: RegistryConfig, warn: (message: strin
       await store.close();
     },
   };
+}
+
+/** Loads the UKPN ECR edition into its graph unless the store holds it already. */
+async function loadEcrOnce(store: RegistryStore, model: ModelQueries, baseIri: string, file: string): Promise<EcrEdition> {
+  const edition = UKPN_ECR_1MW_PLUS_2025_08;
+  if (!(await store.graphExists(ecrGraph(baseIri, edition)))) await loadEcrReference(store, baseIri, await EcrReference.fromFile(file, { baseIri, edition, model }));
+  return edition;
 }
 
 /**

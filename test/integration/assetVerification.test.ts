@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { projectRoot, sharedDir } from '../../src/projectRoot.js';
 import request from 'supertest';
 import { expectedCheckDigit } from '../../src/domain/authenticity/mpan.js';
 import { asAdmin, exampleBody, startTestRegistry, type TestRegistry } from '../support/testRegistry.js';
@@ -56,6 +59,29 @@ describe('Authenticity checks after registration (UC-02.02)', function () {
     await t.registry.assetVerification.idle();
     const fixed = await request(t.app).get(`/assets/${asset.assetId}`).set(fsp).expect(200);
     assert.equal(fixed.body.assetRegistrationStatus, 'VERIFIED');
+  });
+
+  it('cross-checks an asset against the DNO Embedded Capacity Register loaded as reference data (FMAR_ECR_FILE)', async () => {
+    const withEcr = await startTestRegistry({ authenticityChecks: true, ecrFile: join(sharedDir(), 'data/gb/ukpn_ecr_1mw_plus_2025-08.csv') });
+    try {
+      const org = await asAdmin(withEcr.app).post('/organisations').send({ ...(await exampleBody('organisation')), organisationRoles: ['FSP'] }).expect(201);
+      const sample = (JSON.parse(await readFile(join(projectRoot(), 'data/sample/assets.json'), 'utf8')) as { body: Record<string, unknown> }[])[0].body;
+      const body = { ...sample, effectiveDate: new Date().toISOString().slice(0, 10) };
+      const good = await asAdmin(withEcr.app).post('/assets').set('FMAR-On-Behalf-Of', org.body.fmarOrganisationId).send(body);
+      assert.equal(good.status, 201, JSON.stringify(good.body));
+      // Declaring three times the register's capacity is queried.
+      const inflated = await asAdmin(withEcr.app).post('/assets').set('FMAR-On-Behalf-Of', org.body.fmarOrganisationId).send({ ...body, assetName: 'Inflated', ratedCapacity: 30000, installedCapacity: 30000, genCapacity: 30000, demandCapacity: 30000 });
+      assert.equal(inflated.status, 201, JSON.stringify(inflated.body));
+      await withEcr.registry.assetVerification.idle();
+      const findings = async (iri: string) => (await asAdmin(withEcr.app).get('/sparql').set('Accept', 'application/sparql-results+json').query({ query: `PREFIX fmar: <https://w3id.org/fmar/ontology#> PREFIX prov: <http://www.w3.org/ns/prov#>
+        SELECT ?attribute ?outcome WHERE { ?check a fmar:AuthenticityCheck ; prov:used ?v ; prov:generated ?f . ?v prov:specializationOf <${iri}> . ?f fmar:findingAttribute ?attribute ; fmar:findingOutcome ?outcome }` }).expect(200)).body.results.bindings as { attribute: { value: string }; outcome: { value: string } }[];
+      const goodFindings = await findings(good.body['@id']);
+      assert.ok(goodFindings.some((f) => /ecrReference|ratedCapacity|assetCategory/.test(f.attribute.value) && /CONFIRMED/.test(f.outcome.value)), JSON.stringify(goodFindings));
+      assert.equal((await asAdmin(withEcr.app).get(`/assets/${good.body.assetId}`).expect(200)).body.assetRegistrationStatus, 'VERIFIED');
+      assert.equal((await asAdmin(withEcr.app).get(`/assets/${inflated.body.assetId}`).expect(200)).body.assetRegistrationStatus, 'QUERY');
+    } finally {
+      await withEcr.close();
+    }
   });
 
   it('queries a duplicate MPAN and serial number registered by another organisation', async () => {
