@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { configFromEnvironment } from '../config.js';
+import { ASSET_KIND, ORGANISATION_KIND } from '../domain/RecordKind.js';
 import { loadSampleData } from '../domain/sampleData.js';
 import { createApp } from '../http/createApp.js';
 import { listen } from '../http/listen.js';
@@ -13,9 +14,12 @@ export async function serveCommand(): Promise<void> {
   const config = configFromEnvironment();
   const logger = pino({ level: config.logLevel });
   const registry = await openRegistry(config, (message) => logger.warn(message));
-  if (config.sampleData && registry.store.head().sequence === 0) {
+  // An empty registry: no records yet (reference data such as the ECR may already be loaded).
+  if (config.sampleData && (await registry.records.count(ORGANISATION_KIND)) === 0 && (await registry.records.count(ASSET_KIND)) === 0) {
     const loaded = await loadSampleData(registry.records, join(projectRoot(), 'data/sample'), `${config.baseIri}agents/administrator`, new Date().toISOString().slice(0, 10));
-    logger.info(loaded, 'loaded the sample dataset');
+    // The sample assets go through the authenticity checks like any registration (UC-02.02).
+    for (const id of loaded.assetIds) registry.assetVerification.schedule(id, 'UC-02.02');
+    logger.info({ organisations: loaded.organisations, assets: loaded.assets }, 'loaded the sample dataset');
   }
   const app = createApp(registry, logger);
   const server: Server = listen(app, config, () => {
