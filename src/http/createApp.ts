@@ -13,6 +13,8 @@ import helmet from 'helmet';
 import { authenticate, rateLimitPerCredential } from './authentication.js';
 import { recordWrites } from './recordWrites.js';
 import { apiKeyRoutes } from './routes/apiKeyRoutes.js';
+import { assetExportRoutes } from './routes/assetExportRoutes.js';
+import { bulkRoutes } from './routes/bulkRoutes.js';
 import { exportRoutes } from './routes/exportRoutes.js';
 import { feedRoutes } from './routes/feedRoutes.js';
 import { webhookRoutes } from './routes/webhookRoutes.js';
@@ -85,6 +87,9 @@ export function createApp(registry: Registry, logger: Logger): express.Express {
     res.type('text/html').send(apiReferencePage());
   });
   app.use('/shapes', express.static(join(projectRoot(), 'shapes')));
+  // Before the record routes: /assets/export and /assets/bulk are not asset IDs.
+  app.use(assetExportRoutes(registry, representation));
+  app.use(bulkRoutes(registry));
   app.use(lifecycleRoutes(registry, representation));
   for (const kind of RECORD_KINDS) {
     app.use(recordRoutes({ kind, records: registry.records, representation, baseIri: config.baseIri, writes: recordWrites(registry, kind), accessLog: registry.accessLog }));
