@@ -64,6 +64,7 @@ BENCH_LARGE := $(filter large,$(BENCH_SIZE))
 bench: $(NODE_MODULES)
 	$(TSX) bench/validationEngines.ts
 	N=$(if $(BENCH_LARGE),100000,10000) $(TSX) bench/bulkRegistration.ts
+	N=$(if $(BENCH_LARGE),100000,10000) $(TSX) bench/bulkUpload.ts
 	$(TSX) bench/registryThroughput.ts
 	N=$(if $(BENCH_LARGE),100000,20000) $(TSX) bench/queries.ts
 	SIZES=$(if $(BENCH_LARGE),10000$(,)100000$(,)250000,10000$(,)50000) $(TSX) bench/memoryAndRestart.ts
