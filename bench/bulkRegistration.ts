@@ -62,7 +62,8 @@ const transactions = registry.store.head().sequence - headBefore;
 // BATCH assets each, like the registry's batches. Caveat: it runs after the registry in the same process,
 // whose WebAssembly heap already holds the registry's store; the same load in a fresh process (bench/queries.ts)
 // runs 2-3x faster, so against that the ratio would be 2-3x lower.
-const lines = [...registry.embedded!.dumpChunks()].join('').split('\n').filter(Boolean);
+// Chunk by chunk: the whole store as one string passes JavaScript's string limit at 100k assets.
+const lines = [...registry.embedded!.dumpChunks()].flatMap((chunk) => chunk.split('\n').filter(Boolean));
 const perLoad = Math.ceil(lines.length / Math.ceil(N / BATCH));
 const texts: string[] = [];
 for (let i = 0; i < lines.length; i += perLoad) texts.push(`${lines.slice(i, i + perLoad).join('\n')}\n`);
