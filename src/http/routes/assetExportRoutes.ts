@@ -36,6 +36,7 @@ export function assetExportRoutes(registry: Registry, representation: RecordRepr
 
   router.get('/assets/export', async (req, res) => {
     const principal = principalOf(res);
+    // UC-02.05, requirements §10: credentials needed; a platform only with EXPORT_ASSETS delegated.
     authorizeExport(principal);
     const format = exportFormat(req);
     const { format: _format, ...rest } = req.query;

@@ -45,7 +45,8 @@ export function bulkRoutes(registry: Registry, options: BulkRoutesOptions = {}):
 
   router.post(
     '/assets/bulk',
-    // Authorised, and the formats checked, before the body is read: a refused client need not send the file.
+    // UC-02.02, requirements §10: the same right as POST /assets (an FSP's writers, a delegate with REGISTER_ASSET, an
+    // administrator naming the FSP). Authorised, and the formats checked, before the body is read: a refused client need not send the file.
     (req, res, next) => {
       res.locals.bulk = { actor: authorizeAssetWrite(principalOf(res), 'REGISTER_ASSET'), format: bulkUploadFormat(req), reportType: negotiate(req, BULK_REPORT_TYPES) } satisfies BulkRequest;
       next();
