@@ -99,7 +99,8 @@ const assetsInStore = await registry.records.count(ASSET_KIND);
 // Baseline: the very quads the registry now holds, loaded into a fresh raw Oxigraph store in loads of about 256
 // assets each, like the route's batches. As in bench/bulkRegistration.ts it runs after the registry in the same
 // process (a warmer WebAssembly heap than a fresh process would have).
-const lines = [...registry.embedded!.dumpChunks()].join('').split('\n').filter(Boolean);
+// Chunk by chunk: the whole store as one string passes JavaScript's string limit at 100k assets.
+const lines = [...registry.embedded!.dumpChunks()].flatMap((chunk) => chunk.split('\n').filter(Boolean));
 const perLoad = Math.ceil(lines.length / Math.ceil(assetsInStore / 256));
 const texts: string[] = [];
 for (let i = 0; i < lines.length; i += perLoad) texts.push(`${lines.slice(i, i + perLoad).join('\n')}\n`);
