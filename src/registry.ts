@@ -127,7 +127,7 @@ export async function openRegistry(config: RegistryConfig, warn: (message: strin
   const store = new ObservedStore(backend);
   const records = new RecordService({ store, model, bodies, shapes, documentLoader, baseIri: config.baseIri });
   // Credentials, access indexes and the access log are the registry's own: SPARQL Update never touches them.
-  const updates = new SparqlUpdateService({ store, baseIri: config.baseIri, protectedPaths: [...RECORD_KINDS.map((k) => k.path), 'credentials', 'access-log', 'webhooks'], ownGraphsOnly: config.store === 'sparql' });
+  const updates = new SparqlUpdateService({ store, baseIri: config.baseIri, protectedPaths: [...RECORD_KINDS.map((k) => k.path), 'credentials', 'access-log', 'webhooks', 'bulk-keys'], ownGraphsOnly: config.store === 'sparql' });
   const credentials = new CredentialService({ store, baseIri: config.baseIri });
   const authenticator = new Authenticator({ records, credentials, store, baseIri: config.baseIri, adminToken: config.adminToken, adminAgent: administratorAgent(config.baseIri), jwt: config.oidc ? new JwtVerifier(config.oidc) : undefined, cacheMs: config.principalCacheMs });
   store.onCommitted((graphs) => authenticator.forget(graphs));

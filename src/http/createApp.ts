@@ -49,9 +49,9 @@ export function createApp(registry: Registry, logger: Logger): express.Express {
   // CORS that works with bearer credentials: the headers the API reads and the ones clients need to see.
   app.use(cors({
     origin: config.corsOrigins === '*' ? '*' : config.corsOrigins,
-    allowedHeaders: ['Authorization', 'Content-Type', 'Accept', 'If-Match', 'FMAR-On-Behalf-Of', 'FMAR-Purpose'],
-    exposedHeaders: ['ETag', 'Location', 'Link', 'FMAR-Result-Truncated', 'FMAR-Shown-Once', 'RateLimit', 'RateLimit-Policy', 'WWW-Authenticate'],
-    methods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'Accept', 'If-Match', 'Prefer', 'FMAR-On-Behalf-Of', 'FMAR-Purpose'],
+    exposedHeaders: ['ETag', 'Location', 'Link', 'FMAR-Result-Truncated', 'FMAR-Shown-Once', 'RateLimit', 'RateLimit-Policy', 'WWW-Authenticate', 'Preference-Applied', 'Retry-After', 'Content-Disposition'],
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
     maxAge: 600,
   }));
   app.use(express.json({ type: ['application/json', 'application/ld+json', 'application/merge-patch+json'], limit: config.bodyLimit, strict: true, verify: (_req, _res, buffer) => checkJsonBody(buffer) }));
