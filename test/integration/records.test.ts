@@ -77,7 +77,7 @@ describe('REST for organisations and assets', () => {
     it('refuses an invalid asset with 422, every SHACL result, and writes nothing', async () => {
       const before = t.registry.store.head();
       // Cross-field rules pass the JSON Schema and are caught by SHACL.
-      const res = await createAsset({ genCapacity: 9999, exportMPAN: '1012345678901' });
+      const res = await createAsset({ genCapacity: 9999, exportMPAN: '1012345678903' });
       assert.equal(res.status, 422);
       assert.equal(res.body.title, 'Validation Failed');
       const fields = (res.body.errors as { field: string; severity: string; message: string }[]).map((e) => e.field);
@@ -109,8 +109,8 @@ describe('REST for organisations and assets', () => {
     for (const [accept, type, check] of [
       ['application/ld+json', 'application/ld+json', /"assetCategory":"BESS"/],
       ['text/turtle', 'text/turtle', /fmar:assetCategory <https:\/\/w3id.org\/fmar\/ontology\/code\/AssetCategory\/BESS>/],
-      ['application/n-triples', 'application/n-triples', /<https:\/\/w3id.org\/fmar\/ontology#importMPAN> "1012345678901" \./],
-      ['application/n-quads', 'application/n-quads', /"1012345678901" <http:\/\/registry.test\/assets\/[^>]+#personal> \./],
+      ['application/n-triples', 'application/n-triples', /<https:\/\/w3id.org\/fmar\/ontology#importMPAN> "1012345678903" \./],
+      ['application/n-quads', 'application/n-quads', /"1012345678903" <http:\/\/registry.test\/assets\/[^>]+#personal> \./],
       ['application/trig', 'application/trig', /#personal>/],
       ['text/html', 'text/html', /<h1>Asset <code>/],
     ] as const) {

@@ -41,7 +41,7 @@ const { namedNode, literal, quad } = DataFactory;
 
   it('serves REST and SPARQL on the remote backend', async () => {
     const base = freshBase();
-    const config = { ...configFromEnvironment({ FMAR_BASE_IRI: base, FMAR_ADMIN_TOKEN: ADMIN_TOKEN, FMAR_STORE: 'sparql', FMAR_SPARQL_QUERY_URL: queryUrl, FMAR_GSP_URL: gspUrl, FMAR_GSP_GRAPH_PARAM: gspGraphParameter }) };
+    const config = { ...configFromEnvironment({ FMAR_BASE_IRI: base, FMAR_ADMIN_TOKEN: ADMIN_TOKEN, FMAR_STORE: 'sparql', FMAR_SPARQL_QUERY_URL: queryUrl, FMAR_GSP_URL: gspUrl, FMAR_GSP_GRAPH_PARAM: gspGraphParameter, FMAR_AUTHENTICITY_CHECKS: 'false' }) };
     const registry = await openRegistry(config);
     const app = createApp(registry, pino({ level: 'silent' }));
     const auth = { Authorization: `Bearer ${ADMIN_TOKEN}` };
@@ -109,7 +109,7 @@ const { namedNode, literal, quad } = DataFactory;
 
   it('two API nodes accepting a PUT of the same version: one wins, the other gets 412 (no lost update)', async () => {
     const base = freshBase();
-    const config = { ...configFromEnvironment({ FMAR_BASE_IRI: base, FMAR_ADMIN_TOKEN: ADMIN_TOKEN, FMAR_STORE: 'sparql', FMAR_SPARQL_QUERY_URL: queryUrl, FMAR_GSP_URL: gspUrl, FMAR_GSP_GRAPH_PARAM: gspGraphParameter }), validationWorkers: 0 };
+    const config = { ...configFromEnvironment({ FMAR_BASE_IRI: base, FMAR_ADMIN_TOKEN: ADMIN_TOKEN, FMAR_STORE: 'sparql', FMAR_SPARQL_QUERY_URL: queryUrl, FMAR_GSP_URL: gspUrl, FMAR_GSP_GRAPH_PARAM: gspGraphParameter, FMAR_AUTHENTICITY_CHECKS: 'false' }), validationWorkers: 0 };
     const registries = [await openRegistry(config), await openRegistry(config)];
     const apps = registries.map((r) => createApp(r, pino({ level: 'silent' })));
     const auth = { Authorization: `Bearer ${ADMIN_TOKEN}` };
