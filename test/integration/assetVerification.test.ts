@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { projectRoot, sharedDir } from '../../src/projectRoot.js';
 import request from 'supertest';
 import { expectedCheckDigit } from '../../src/domain/authenticity/mpan.js';
-import { asAdmin, exampleBody, startTestRegistry, type TestRegistry } from '../support/testRegistry.js';
+import { asAdmin, embeddedOnly, exampleBody, startTestRegistry, type TestRegistry } from '../support/testRegistry.js';
 
 /** UC-02.02 step 3 end to end: authenticity checks after the response move the asset to Verified or Query. */
 describe('Authenticity checks after registration (UC-02.02)', function () {
@@ -61,7 +61,8 @@ describe('Authenticity checks after registration (UC-02.02)', function () {
     assert.equal(fixed.body.assetRegistrationStatus, 'VERIFIED');
   });
 
-  it('cross-checks an asset against the DNO Embedded Capacity Register loaded as reference data (FMAR_ECR_FILE)', async () => {
+  it('cross-checks an asset against the DNO Embedded Capacity Register loaded as reference data (FMAR_ECR_FILE)', async function () {
+    embeddedOnly(this, 'starts a second registry, which on the shared remote store would reset the first one\'s graphs');
     const withEcr = await startTestRegistry({ authenticityChecks: true, ecrFile: join(sharedDir(), 'data/gb/ukpn_ecr_1mw_plus_2025-08.csv') });
     try {
       const org = await asAdmin(withEcr.app).post('/organisations').send({ ...(await exampleBody('organisation')), organisationRoles: ['FSP'] }).expect(201);
