@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ModelQueries } from '../ontology/modelQueries.js';
 import { XSD } from '../rdf/namespaces.js';
-import type { BulkRowKeys, RowKeyEntry } from './BulkRowKeys.js';
+import type { BulkRowKeys } from './BulkRowKeys.js';
 import type { InvalidRecordResult } from './errors.js';
 import { ASSET_KIND } from './RecordKind.js';
 import type { Actor, BulkRow, RecordService } from './RecordService.js';
@@ -42,9 +42,8 @@ const ROW_KEY_LIMIT = 200;
  * - A row with a `rowKey` is registered once per organisation: a later row with the same key and the same
  *   values reports the asset registered before (`existing`) and writes nothing; with other values it is
  *   refused, naming the field `rowKey`. A key repeated within one upload is refused too.
- * - The key is recorded right after its asset is durable (RecordService.createMany commits each record on its
- *   own): a crash between the two leaves an asset without its key, which a retry registers again. The window
- *   and the change that closes it are in docs/bulk-and-export.md.
+ * - The key is committed in its asset's own transaction: an asset is never durable without its key, so a retry
+ *   after a crash finds every key whose asset exists.
  */
 export class BulkRegistration {
   private readonly systemFields: Set<string>;
@@ -78,6 +77,8 @@ export class BulkRegistration {
     for (const row of rows) {
       const keyed = row.rowKey === undefined ? {} : { rowKey: row.rowKey };
       const problems = [...(row.errors ?? []), ...rowKeyProblems(row.rowKey)];
+      // requirements §11: a consumer-owned asset is registered on a consent verified in real time, one at a time.
+      if (row.body.consumerOwned === true || row.body.consumerOwned === 'true') problems.push({ severity: 'Violation', field: 'consumerOwned', value: 'true', message: 'consumer-owned assets are registered with POST /assets, where the consumer\'s consent is verified with the Consumer Consent Solution' });
       const first = row.rowKey === undefined ? undefined : keysInUpload.get(row.rowKey);
       if (first !== undefined) problems.push({ severity: 'Violation', field: 'rowKey', value: row.rowKey, message: `the row key repeats row ${first} of this upload; give every row its own key` });
       if (row.rowKey !== undefined && first === undefined) keysInUpload.set(row.rowKey, row.row);
@@ -100,18 +101,20 @@ export class BulkRegistration {
         else report.set(c.row.row, { row: c.row.row, rowKey: c.row.rowKey, status: 'rejected', errors: [{ severity: 'Violation', field: 'rowKey', value: c.row.rowKey, message: `the row key was used before for asset ${this.assetId(before.assetIri)} with other values; a retry must send the same values, a new asset needs a new key` }] });
       }
       const keyed = new Map(toCreate.map((r) => [r.row, r]));
-      const entries: RowKeyEntry[] = [];
-      for await (const outcome of this.args.records.createMany(ASSET_KIND, toCreate.map(({ row, body }) => ({ row, body })), actor, { batchSize: Math.max(1, toCreate.length) })) {
-        const { rowKey, rowHash } = keyed.get(outcome.row)!;
+      const rows = toCreate.map(({ row, body, rowKey, rowHash }): BulkRow => ({
+        row,
+        body,
+        ...(rowKey === undefined ? {} : { also: (assetIri: string) => this.args.keys.quads(organisation, actor.agentIri, [{ rowKey, assetIri, rowHash: rowHash! }]) }),
+      }));
+      for await (const outcome of this.args.records.createMany(ASSET_KIND, rows, actor, { batchSize: Math.max(1, toCreate.length) })) {
+        const { rowKey } = keyed.get(outcome.row)!;
         const key = rowKey === undefined ? {} : { rowKey };
         if (outcome.status === 'created') {
           report.set(outcome.row, { row: outcome.row, ...key, status: 'created', assetId: outcome.id, ...(outcome.warnings.length ? { warnings: outcome.warnings } : {}) });
-          if (rowKey !== undefined) entries.push({ rowKey, assetIri: outcome.iri, rowHash: rowHash! });
         } else {
           report.set(outcome.row, { row: outcome.row, ...key, status: 'rejected', errors: outcome.error.results.length ? outcome.error.results : [{ severity: 'Violation', message: outcome.error.message }] });
         }
       }
-      await this.args.keys.record(organisation, actor.agentIri, entries);
     } finally {
       release();
     }

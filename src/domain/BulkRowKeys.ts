@@ -22,7 +22,8 @@ export interface RowKeyEntry {
 /**
  * Idempotent bulk registration (issue #7): a client row key maps, per organisation, to the asset its row
  * registered, so a retried upload creates no duplicates. Each key lives in its own graph
- * `{base}bulk-keys/{sha256(organisation IRI, newline, row key)}`, written once when its row is registered.
+ * `{base}bulk-keys/{sha256(organisation IRI, newline, row key)}`, written in the transaction that registers its
+ * row's asset.
  *
  * Within this process, keys are reserved while their rows are being registered: a second upload of the same
  * keys (a client retrying while the first upload is still running) waits for the first to finish and then
@@ -51,7 +52,7 @@ export class BulkRowKeys {
     return found;
   }
 
-  /** The statements that record the keys; committed once their assets are durable. */
+  /** The statements that record the keys; committed with their assets (BulkRegistration). */
   quads(organisation: string, agent: string, entries: RowKeyEntry[], at = new Date()): Quad[] {
     return entries.flatMap((e) => {
       const g = namedNode(this.graphOf(organisation, e.rowKey));

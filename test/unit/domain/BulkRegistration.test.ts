@@ -74,4 +74,24 @@ describe('BulkRegistration', function () {
     assert.equal(again.status === 'existing' && again.assetId, first.status === 'created' && first.assetId);
     assert.equal(t.registry.store.head().sequence, head, 'nothing written');
   });
+
+  it('commits each row key in its asset\'s own transaction, so no asset is ever durable without its key', async () => {
+    const keys = new BulkRowKeys({ store: t.registry.store, baseIri: BASE });
+    const head = t.registry.store.head().sequence;
+    const report = await register([
+      { row: 1, body: { ...asset, assetName: 'Atomic 1' }, rowKey: 'atomic-1' },
+      { row: 2, body: { ...asset, assetName: 'Atomic 2' }, rowKey: 'atomic-2' },
+      { row: 3, body: { ...asset, assetName: 'Unkeyed' } },
+    ]);
+    assert.deepEqual(report.map((r) => r.status), ['created', 'created', 'created']);
+    const transactions = await t.registry.store.readJournal(head + 1, 100);
+    assert.equal(transactions.length, 3, 'one transaction per registration, none for the keys alone');
+    for (const r of report) {
+      const assetIri = `${BASE}assets/${r.status === 'created' && r.assetId}`;
+      const tx = transactions.find((x) => x.added.some((q) => q.graph.value === assetIri));
+      assert.ok(tx, `the transaction registering row ${r.row}`);
+      const keyGraphs = new Set(tx.added.filter((q) => q.graph.value.startsWith(`${BASE}bulk-keys/`)).map((q) => q.graph.value));
+      assert.deepEqual([...keyGraphs], r.rowKey === undefined ? [] : [keys.graphOf(actor.onBehalfOf, r.rowKey)]);
+    }
+  });
 });
