@@ -55,6 +55,22 @@ export interface RegistryConfig {
   webhookPollMs: number;
   /** FMAR_CORS_ORIGINS: comma-separated origins browsers may call from ('*', the default, for any). */
   corsOrigins: string[] | '*';
+  /** FMAR_MATERIAL_CAPACITY_SHARE: a capacity change beyond this share is material (UC-02.04 assets, UC-03.03 units; 0.1). */
+  materialCapacityShare: number;
+  /** FMAR_CONSENT_URL: base URL of the Consumer Consent Solution (docs/consent.md); unset: none, and every consent is unverifiable. */
+  consentUrl?: string;
+  /** FMAR_CONSENT_TOKEN: bearer token the registry presents to the CCS. */
+  consentToken?: string;
+  /** FMAR_CONSENT_TIMEOUT_MS: per CCS request (5000). */
+  consentTimeoutMs: number;
+  /** FMAR_CONSENT_CALLBACK_SECRET: HMAC secret of the CCS's callbacks; callbacks are refused when unset. */
+  consentCallbackSecret?: string;
+  /** FMAR_SWITCH_NOTICE_SECONDS: the losing FSP's notice period in an owner-initiated switch (UC-03.04; 432000, five days). */
+  switchNoticeSeconds: number;
+  /** FMAR_SWITCH_POLL_MS: how often switches whose notice period ended are completed (1000). */
+  switchPollMs: number;
+  /** FMAR_QUALIFICATION_TRANSFER: `transfer` (a re-assigned unit keeps its qualifications, the default) or `withdraw` (UC-03.02). */
+  qualificationTransfer: 'transfer' | 'withdraw';
 }
 
 export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): RegistryConfig {
@@ -83,6 +99,14 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): Reg
     authenticityChecks: (env.FMAR_AUTHENTICITY_CHECKS ?? 'true') === 'true',
     ecrFile: env.FMAR_ECR_FILE ? resolve(env.FMAR_ECR_FILE) : undefined,
     webhookPollMs: Number(env.FMAR_WEBHOOK_POLL_MS ?? 1000),
+    materialCapacityShare: Number(env.FMAR_MATERIAL_CAPACITY_SHARE ?? 0.1),
+    consentUrl: env.FMAR_CONSENT_URL || undefined,
+    consentToken: env.FMAR_CONSENT_TOKEN || undefined,
+    consentTimeoutMs: Number(env.FMAR_CONSENT_TIMEOUT_MS ?? 5000),
+    consentCallbackSecret: env.FMAR_CONSENT_CALLBACK_SECRET || undefined,
+    switchNoticeSeconds: Number(env.FMAR_SWITCH_NOTICE_SECONDS ?? 432_000),
+    switchPollMs: Number(env.FMAR_SWITCH_POLL_MS ?? 1000),
+    qualificationTransfer: qualificationTransferRule(env.FMAR_QUALIFICATION_TRANSFER),
     corsOrigins: !env.FMAR_CORS_ORIGINS || env.FMAR_CORS_ORIGINS === '*' ? '*' : env.FMAR_CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
     ...storeConfig(env),
   };
@@ -119,4 +143,10 @@ function storeConfig(env: NodeJS.ProcessEnv): Pick<RegistryConfig, 'store' | 'sp
 function writeLockKind(value: string): 'auto' | 'virtuoso' | 'none' {
   if (value === 'auto' || value === 'virtuoso' || value === 'none') return value;
   throw new Error(`FMAR_SPARQL_WRITE_LOCK must be auto, virtuoso or none, got ${JSON.stringify(value)}`);
+}
+
+function qualificationTransferRule(value: string | undefined): 'transfer' | 'withdraw' {
+  if (value === undefined || value === '' || value === 'transfer') return 'transfer';
+  if (value === 'withdraw') return 'withdraw';
+  throw new Error(`FMAR_QUALIFICATION_TRANSFER is transfer or withdraw, got ${JSON.stringify(value)}`);
 }

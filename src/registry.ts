@@ -13,6 +13,13 @@ import { EcrReference, UKPN_ECR_1MW_PLUS_2025_08, ecrGraph, loadEcrReference, ty
 import { CategorySchemas } from './domain/CategorySchemas.js';
 import { ChangeFeed } from './domain/ChangeFeed.js';
 import { ConnectionLimitService } from './domain/ConnectionLimitService.js';
+import { ConsentService } from './domain/ConsentService.js';
+import { MarketUnitService } from './domain/MarketUnitService.js';
+import { QualificationService } from './domain/QualificationService.js';
+import { ServiceWindowService } from './domain/ServiceWindowService.js';
+import { SwitchScheduler } from './domain/SwitchScheduler.js';
+import { SwitchService } from './domain/SwitchService.js';
+import { HttpConsentVerifier } from './consent/HttpConsentVerifier.js';
 import { WebhookService } from './domain/WebhookService.js';
 import { OrganisationService } from './domain/OrganisationService.js';
 import { PlatformService } from './domain/PlatformService.js';
@@ -73,6 +80,12 @@ export interface Registry {
   webhooks: WebhookService;
   /** UC-02.06 connection limits set by system operators. */
   connectionLimits: ConnectionLimitService;
+  /** Issue #8: consumer consent (UC-05.05), market units (UC-03.01 to 03.05), switches (UC-03.04), service windows, qualifications. */
+  consents: ConsentService;
+  marketUnits: MarketUnitService;
+  switches: SwitchService;
+  serviceWindows: ServiceWindowService;
+  qualifications: QualificationService;
   /** UC-02.01 category schemas (versioned SHACL) assets are also validated against. */
   categories: CategorySchemas;
   /** UC-02.02 step 3: authenticity checks after registration and MPAN changes. */
@@ -127,12 +140,12 @@ export async function openRegistry(config: RegistryConfig, warn: (message: strin
   const store = new ObservedStore(backend);
   const records = new RecordService({ store, model, bodies, shapes, documentLoader, baseIri: config.baseIri });
   // Credentials, access indexes and the access log are the registry's own: SPARQL Update never touches them.
-  const updates = new SparqlUpdateService({ store, baseIri: config.baseIri, protectedPaths: [...RECORD_KINDS.map((k) => k.path), 'credentials', 'access-log', 'webhooks', 'bulk-keys'], ownGraphsOnly: config.store === 'sparql' });
+  const updates = new SparqlUpdateService({ store, baseIri: config.baseIri, protectedPaths: [...RECORD_KINDS.map((k) => k.path), 'credentials', 'access-log', 'webhooks', 'bulk-keys', 'consent-callbacks'], ownGraphsOnly: config.store === 'sparql' });
   const credentials = new CredentialService({ store, baseIri: config.baseIri });
   const authenticator = new Authenticator({ records, credentials, store, baseIri: config.baseIri, adminToken: config.adminToken, adminAgent: administratorAgent(config.baseIri), jwt: config.oidc ? new JwtVerifier(config.oidc) : undefined, cacheMs: config.principalCacheMs });
   store.onCommitted((graphs) => authenticator.forget(graphs));
   const accessLog = new AccessLog({ store, baseIri: config.baseIri, warn });
-  const feed = new ChangeFeed({ store, model, baseIri: config.baseIri });
+  const feed = new ChangeFeed({ store, model, baseIri: config.baseIri, materialCapacityShare: config.materialCapacityShare });
   const categories = new CategorySchemas({ records, store, baseIri: config.baseIri, fieldNames });
   records.useCategoryRules(categories);
   // External verifiers are configured by deployments; none is called over the network by default. The ECR edition
@@ -141,6 +154,14 @@ export async function openRegistry(config: RegistryConfig, warn: (message: strin
   const assetVerification = new AssetVerification({ records, store, checks: new AuthenticityChecks({ store, model, baseIri: config.baseIri, ecrEditions }), baseIri: config.baseIri, enabled: config.authenticityChecks, warn });
   const webhooks = new WebhookService({ store, records, feed, baseIri: config.baseIri, pollMs: config.webhookPollMs, warn });
   webhooks.start();
+  // Issue #8: market units, switches and consent. Without a configured Consumer Consent Solution no consent
+  // verifies (the registry never trusts a reference it could not check).
+  const consentVerifier = config.consentUrl ? new HttpConsentVerifier({ url: config.consentUrl, token: config.consentToken, timeoutMs: config.consentTimeoutMs }) : undefined;
+  const consents = new ConsentService({ records, store, baseIri: config.baseIri, verifier: consentVerifier, callbackSecret: config.consentCallbackSecret });
+  const marketUnits = new MarketUnitService({ records, store, baseIri: config.baseIri, materialCapacityShare: config.materialCapacityShare, qualificationTransfer: config.qualificationTransfer });
+  const switches = new SwitchService({ records, store, baseIri: config.baseIri, consents, units: marketUnits, noticeSeconds: config.switchNoticeSeconds, onError: (error, id) => warn(`switch ${id} could not complete: ${(error as Error).message}`) });
+  const switchScheduler = new SwitchScheduler({ switches, pollMs: config.switchPollMs, warn });
+  switchScheduler.start();
   await indexRecordsWithoutAccessIndex(records, warn);
   return {
     config, store, embedded, model, records, updates, queries, context, audit, documentLoader, credentials, authenticator, accessLog,
@@ -153,8 +174,14 @@ export async function openRegistry(config: RegistryConfig, warn: (message: strin
     categories,
     assetVerification,
     connectionLimits: new ConnectionLimitService({ records, store, baseIri: config.baseIri }),
-    assets: new AssetService({ records, store, baseIri: config.baseIri }),
+    assets: new AssetService({ records, store, baseIri: config.baseIri, consents }),
+    consents,
+    marketUnits,
+    switches,
+    serviceWindows: new ServiceWindowService({ records, store, baseIri: config.baseIri }),
+    qualifications: new QualificationService({ records, store, baseIri: config.baseIri }),
     async close() {
+      await switchScheduler.stop();
       await assetVerification.idle();
       await webhooks.stop();
       await accessLog.close();

@@ -9,7 +9,8 @@ import { actingOrganisation, isAdministrator, isOrganisationAdministrator, type 
  * Every function returns the Actor to record in the activity or throws: AuthenticationError (401) when the
  * action needs credentials and there are none, AccessDeniedError (403) naming the rule otherwise.
  */
-export type AssetAction = 'REGISTER_ASSET' | 'UPDATE_ASSET' | 'DEREGISTER_ASSET';
+/** Actions on an FSP's portfolio; each is a DelegatedAction code a platform's grant may hold (UC-05.04). */
+export type AssetAction = 'REGISTER_ASSET' | 'UPDATE_ASSET' | 'DEREGISTER_ASSET' | 'MANAGE_MARKET_UNITS' | 'REQUEST_ASSET_SWITCH';
 
 /** Organisation roles that hold a portfolio of assets (requirements §2: FSPs, aggregators). */
 export const PORTFOLIO_ROLES = ['FSP', 'AGGREGATOR'];
@@ -112,11 +113,20 @@ export function authorizeExport(p: Principal): void {
  * system operator's organisation with its roles and areas; `assetAreas` the GSP groups of the asset.
  */
 export function authorizeConnectionLimit(p: Principal, operator: { iri: string; roles: string[]; areas: string[] }, assetAreas: string[]): Actor {
-  needsCredentials(p, 'setting connection limits');
-  if (!operator.roles.some((r) => SYSTEM_OPERATOR_ROLES.includes(r))) throw new AccessDeniedError('connection limits are set by system operators (DNO, IDNO, TO, SYSTEM_OPERATOR)');
-  if (!assetAreas.some((a) => operator.areas.includes(a))) throw new AccessDeniedError(`the asset is not in the system operator's network area (${operator.areas.join(', ') || 'none'}); its area is ${assetAreas.join(', ') || 'unknown'}`);
+  return authorizeSystemOperatorWrite(p, operator, assetAreas, 'setting connection limits');
+}
+
+/**
+ * requirements §10: system operators write (connection limits, qualification outcomes, service windows) only
+ * for what lies in their network area; their users with ORGANISATION_ADMINISTRATOR or ASSET_MANAGER, or an
+ * administrator acting for the operator. `areas`: the GSP groups of the asset or unit written about.
+ */
+export function authorizeSystemOperatorWrite(p: Principal, operator: { iri: string; roles: string[]; areas: string[] }, areas: string[], what: string): Actor {
+  needsCredentials(p, what);
+  if (!operator.roles.some((r) => SYSTEM_OPERATOR_ROLES.includes(r))) throw new AccessDeniedError(`${what} is for system operators (DNO, IDNO, TO, SYSTEM_OPERATOR)`);
+  if (!areas.some((a) => operator.areas.includes(a))) throw new AccessDeniedError(`it is not in the system operator's network area (${operator.areas.join(', ') || 'none'}); its area is ${areas.join(', ') || 'unknown'}`);
   if (isAdministrator(p)) return { agentIri: p.agentIri, onBehalfOf: operator.iri };
-  if (p.kind !== 'user' || p.organisationIri !== operator.iri) throw new AccessDeniedError('a system operator sets limits for itself');
-  if (!p.userRoles.some((r) => r === 'ORGANISATION_ADMINISTRATOR' || r === 'ASSET_MANAGER')) throw new AccessDeniedError('setting connection limits needs the ASSET_MANAGER or ORGANISATION_ADMINISTRATOR user role');
+  if (p.kind !== 'user' || p.organisationIri !== operator.iri) throw new AccessDeniedError(`a system operator does ${what} for itself`);
+  if (!p.userRoles.some((r) => r === 'ORGANISATION_ADMINISTRATOR' || r === 'ASSET_MANAGER')) throw new AccessDeniedError(`${what} needs the ASSET_MANAGER or ORGANISATION_ADMINISTRATOR user role`);
   return { agentIri: p.agentIri, onBehalfOf: operator.iri };
 }

@@ -55,6 +55,8 @@ export const OVERSIGHT_ROLES = ['REGULATOR', 'MARKET_FACILITATOR'];
  */
 export function recordAudiences(base: string, classIri: string, recordIri: string, quads: Quad[], dnoAreas: ReadonlyMap<string, string>): RecordAudiences {
   const one = (property: string) => quads.find((q) => q.subject.value === recordIri && q.predicate.value === `${FMAR}${property}`)?.object.value;
+  const all = (property: string) => quads.filter((q) => q.subject.value === recordIri && q.predicate.value === `${FMAR}${property}`).map((q) => q.object.value);
+  const previous = () => all('previousResponsibleFSPs').map((o) => audience.portfolio(o));
   const types = new Set(quads.filter((q) => q.subject.value === recordIri && q.predicate.value === `${RDF}type`).map((q) => q.object.value));
   const is = (name: string) => classIri === `${FMAR}${name}` || types.has(`${FMAR}${name}`);
   if (is('Organisation')) {
@@ -105,8 +107,49 @@ export function recordAudiences(base: string, classIri: string, recordIri: strin
       PUBLIC: [...readers, audience.regulator(base)],
       RESTRICTED: readers,
       PERSONAL: [...(fsp ? [audience.portfolioPersonal(fsp)] : []), audience.recordPersonal(recordIri), ...[...areas].map((a) => audience.areaPersonal(base, a))],
-      activity: [...readers, audience.audit(base)],
+      // UC-03.04: a losing FSP keeps the audit trail of the asset (not its current data).
+      activity: [...readers, ...previous(), audience.audit(base)],
     };
+  }
+  if (is('MarketUnit') || is('ServiceProvidingUnit') || is('ServiceProvidingGroup')) {
+    // requirements §10: the FSP's own unit; system operators of the areas its assets lie in; regulators' aggregates.
+    const fsp = one('responsibleFSP');
+    const areas = all('unitGspGroups').map((g) => g.slice(g.lastIndexOf('/') + 1));
+    const readers = [...(fsp ? [audience.portfolio(fsp)] : []), audience.record(recordIri), ...areas.map((a) => audience.area(base, a))];
+    return {
+      PUBLIC: [...readers, audience.regulator(base)],
+      RESTRICTED: readers,
+      PERSONAL: [...(fsp ? [audience.portfolioPersonal(fsp)] : []), audience.recordPersonal(recordIri), ...areas.map((a) => audience.areaPersonal(base, a))],
+      // UC-03.02: audit on both sides of a re-assignment.
+      activity: [...readers, ...previous(), audience.audit(base)],
+    };
+  }
+  if (is('MarketUnitMembership')) {
+    // Read by whoever reads the unit (RecordKind.readableWith adds the unit's readers).
+    return { PUBLIC: [audience.regulator(base)], RESTRICTED: [], PERSONAL: [], activity: [audience.audit(base)] };
+  }
+  if (is('AssetSwitch')) {
+    // UC-03.04: both providers follow the switch; the losing one is notified through it.
+    const parties = ['gainingFSP', 'losingFSP'].map(one).filter((o): o is string => !!o).map((o) => audience.portfolio(o));
+    return { PUBLIC: [...parties, audience.regulator(base)], RESTRICTED: parties, PERSONAL: [], activity: [...parties, audience.audit(base)] };
+  }
+  if (is('ServiceWindow')) {
+    const operator = one('procuredByOperator');
+    const holder = one('contractHolder');
+    const parties = [...(operator ? [audience.members(operator)] : []), ...(holder ? [audience.portfolio(holder)] : [])];
+    return { PUBLIC: [...parties, audience.regulator(base)], RESTRICTED: parties, PERSONAL: [], activity: [...parties, audience.audit(base)] };
+  }
+  if (is('Consent')) {
+    // requirements §11: the consented FSP; the data subject reference is personal.
+    const fsp = one('consentFSP');
+    const readers = fsp ? [audience.portfolio(fsp)] : [];
+    return { PUBLIC: [...readers, audience.regulator(base)], RESTRICTED: readers, PERSONAL: fsp ? [audience.portfolioPersonal(fsp)] : [], activity: [...readers, audience.audit(base)] };
+  }
+  if (is('Qualification')) {
+    // The assessing system operator; the unit's readers are added by RecordService (readableWith).
+    const assessor = one('assessedBy');
+    const members = assessor ? [audience.members(assessor)] : [];
+    return { PUBLIC: [...members, audience.regulator(base)], RESTRICTED: members, PERSONAL: [], activity: [...members, audience.audit(base)] };
   }
   if (is('CategorySchema')) {
     // UC-02.01: category schemas are reference data: everyone reads them.

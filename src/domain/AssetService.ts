@@ -3,7 +3,9 @@ import type { Principal } from '../access/Principal.js';
 import { FMAR, FMAR_CODE } from '../rdf/namespaces.js';
 import type { RegistryStore } from '../store/RegistryStore.js';
 import { selectBindings } from '../store/selectBindings.js';
+import { ConsentService } from './ConsentService.js';
 import { AuthenticationError, InvalidRecordError, StateConflictError } from './errors.js';
+import { activeMembershipsOfAsset } from './marketUnitMemberships.js';
 import { ASSET_KIND } from './RecordKind.js';
 import type { RecordService, RecordState } from './RecordService.js';
 import { code, value } from './recordValues.js';
@@ -26,7 +28,37 @@ export const LOOKUP_FIELDS: Record<string, string> = {
  * (issue #7: "so a gaining FSP can find an FMAR Asset ID").
  */
 export class AssetService {
-  constructor(private readonly args: { records: RecordService; store: RegistryStore; baseIri: string; today?: () => string }) {}
+  constructor(private readonly args: { records: RecordService; store: RegistryStore; baseIri: string; consents: ConsentService; today?: () => string }) {}
+
+  /**
+   * UC-02.02 registration. A consumer-owned asset (`consumerOwned: true`) is registered only on the consumer's
+   * consent (UC-02.02 precondition; requirements §11): its `consentReference` is verified with the Consumer
+   * Consent Solution for this FSP, the asset's MPAN and the ASSET_REGISTRATION purpose, and the consent is kept
+   * as a Consent record written with the asset. A consent that does not verify stores nothing.
+   */
+  async register(body: Record<string, unknown>, principal: Principal): Promise<RecordState> {
+    const actor = authorizeAssetWrite(principal, 'REGISTER_ASSET');
+    // Without a reference the shapes refuse a consumer-owned asset (Rule_Asset_ConsumerOwnedHasConsent).
+    if (body.consumerOwned !== true || typeof body.consentReference !== 'string') return this.args.records.create(ASSET_KIND, body, actor);
+    const id = ASSET_KIND.mintId();
+    const iri = this.args.records.recordIri(ASSET_KIND, id);
+    const evidence = await this.args.consents.verify(body.consentReference, actor.onBehalfOf!, [{ identifiers: ConsentService.identifiersOfBody(body, id) }], 'ASSET_REGISTRATION');
+    const [asset] = await this.args.records.writeTogether([{ create: ASSET_KIND, id, body }, ...this.args.consents.consentRecords(evidence, actor.onBehalfOf!, [iri])], actor);
+    return asset;
+  }
+
+  /**
+   * UC-02.04 for a consumer-owned asset: a new consent reference (or an asset becoming consumer-owned) is
+   * verified before the change is stored, and kept as a Consent record. Returns what to record after the update.
+   */
+  async consentForUpdate(current: RecordState, body: Record<string, unknown>, fsp: string): Promise<(() => Promise<void>) | undefined> {
+    if (body.consumerOwned !== true || typeof body.consentReference !== 'string') return undefined;
+    if (value(current, 'consumerOwned') === 'true' && value(current, 'consentReference') === body.consentReference) return undefined;
+    const evidence = await this.args.consents.verify(body.consentReference, fsp, [{ iri: current.iri, identifiers: ConsentService.identifiersOfBody(body, current.id) }], 'ASSET_REGISTRATION');
+    return async () => {
+      await this.args.records.writeTogether(this.args.consents.consentRecords(evidence, fsp, [current.iri]), { agentIri: `${this.args.baseIri}agents/registry`, onBehalfOf: fsp });
+    };
+  }
 
   /**
    * UC-02.03: soft de-registration with a reason, by the responsible FSP (or its delegate with DEREGISTER_ASSET,
@@ -40,7 +72,7 @@ export class AssetService {
     const current = await this.args.records.get(ASSET_KIND, id);
     const actor = authorizeAssetWrite(principal, 'DEREGISTER_ASSET', value(current, 'responsibleFSP'), current.iri);
     const today = this.args.today?.() ?? new Date().toISOString().slice(0, 10);
-    const units = await this.activeUnits(current.iri, today);
+    const units = [...new Set((await activeMembershipsOfAsset(this.args.store, current.iri)).map((m) => m.unit))];
     return this.args.records.transition(ASSET_KIND, id, { assetRegistrationStatus: 'DE_REGISTERED', deRegistrationReason: reason, deRegisteredOn: today }, actor, 'UC-02.03', (latest) => {
       const status = code(latest, 'assetRegistrationStatus');
       if (status === 'DE_REGISTERED') throw new StateConflictError('the asset is already de-registered', { currentStatus: status });
@@ -51,17 +83,6 @@ export class AssetService {
         });
       }
     });
-  }
-
-  /** Market units the asset is a member of today (membership open on `today`, unit not de-registered). */
-  private async activeUnits(asset: string, today: string): Promise<string[]> {
-    const rows = await selectBindings(this.args.store, `SELECT DISTINCT ?unit ?from ?to ?status WHERE {
-      GRAPH ?m { ?m <${FMAR}memberAsset> <${asset}> ; <${FMAR}ofMarketUnit> ?unit . OPTIONAL { ?m <${FMAR}validFrom> ?from } OPTIONAL { ?m <${FMAR}validTo> ?to } }
-      OPTIONAL { GRAPH ?unit { ?unit <${FMAR}marketUnitStatus> ?status } } }`);
-    return rows
-      .filter((r) => (!r.from || r.from.value <= today) && (!r.to || today < r.to.value))
-      .filter((r) => !r.status || !/DE_REGISTERED|INACTIVE/.test(r.status.value))
-      .map((r) => r.unit.value);
   }
 
   /**

@@ -57,7 +57,7 @@ const MATERIAL_CAPACITIES = ['ratedCapacity', 'generationCapacity', 'demandCapac
 /** Journal records read per request at most, so a reader who may see little still gets an answer (and a cursor) quickly. */
 const SCAN_LIMIT = 2000;
 /** Status properties of record kinds, by local name. */
-const STATUS_PROPERTIES = ['assetRegistrationStatus', 'organisationStatus', 'userStatus', 'platformStatus', 'delegationStatus', 'marketUnitStatus'];
+const STATUS_PROPERTIES = ['assetRegistrationStatus', 'organisationStatus', 'userStatus', 'platformStatus', 'delegationStatus', 'marketUnitStatus', 'switchStatus', 'consentStatus', 'serviceWindowStatus', 'qualificationStatus'];
 
 /**
  * The change feed (issue #7): registry events in journal order, read from the journal itself, so the order and

@@ -1,12 +1,11 @@
 import { authorizeConnectionLimit } from '../access/AccessPolicy.js';
-import { accessGraph, readAccessIndex } from '../access/accessIndex.js';
-import { audience } from '../access/audiences.js';
-import { actingOrganisation, type Principal } from '../access/Principal.js';
+import type { Principal } from '../access/Principal.js';
 import type { RegistryStore } from '../store/RegistryStore.js';
 import { AccessDeniedError, AuthenticationError, InvalidRecordError, RecordNotFoundError } from './errors.js';
-import { ASSET_KIND, CONNECTION_LIMIT_KIND, ORGANISATION_KIND } from './RecordKind.js';
+import { ASSET_KIND, CONNECTION_LIMIT_KIND } from './RecordKind.js';
 import type { RecordService, RecordState } from './RecordService.js';
-import { codes, value } from './recordValues.js';
+import { value } from './recordValues.js';
+import { actingSystemOperator, areasOfRecord } from './systemOperators.js';
 
 /**
  * UC-02.06 Manage Connection Limit (GICM): a system operator records a limit (non-firm terms, ANM zone, export
@@ -20,18 +19,18 @@ export class ConnectionLimitService {
   async set(body: Record<string, unknown>, principal: Principal): Promise<RecordState> {
     if (principal.kind === 'anonymous') throw new AuthenticationError('setting connection limits needs credentials');
     const asset = await this.asset(body.limitedAsset);
-    const actor = authorizeConnectionLimit(principal, await this.operator(principal), await this.areasOf(asset));
+    const actor = authorizeConnectionLimit(principal, await actingSystemOperator(this.args.records, principal, 'connection limits'), await areasOfRecord(this.args.store, this.args.baseIri, asset.iri));
     return this.args.records.create(CONNECTION_LIMIT_KIND, { ...body, limitedAsset: asset.iri }, actor);
   }
 
   async update(id: string, body: Record<string, unknown>, ifMatch: number[] | '*' | undefined, principal: Principal): Promise<RecordState> {
     if (principal.kind === 'anonymous') throw new AuthenticationError('changing connection limits needs credentials');
     const current = await this.args.records.get(CONNECTION_LIMIT_KIND, id);
-    const operator = await this.operator(principal);
+    const operator = await actingSystemOperator(this.args.records, principal, 'connection limits');
     if (value(current, 'limitSetBy') !== operator.iri) throw new AccessDeniedError('a connection limit is changed by the system operator that set it');
     const asset = await this.asset(value(current, 'limitedAsset'));
     if (body.limitedAsset !== undefined && !String(asset.iri).endsWith(String(body.limitedAsset).slice(String(body.limitedAsset).lastIndexOf('/') + 1))) throw new AccessDeniedError('a limit stays on its asset: set a new limit for another asset');
-    const actor = authorizeConnectionLimit(principal, operator, await this.areasOf(asset));
+    const actor = authorizeConnectionLimit(principal, operator, await areasOfRecord(this.args.store, this.args.baseIri, asset.iri));
     return this.args.records.replace(CONNECTION_LIMIT_KIND, id, { ...body, limitedAsset: asset.iri }, ifMatch, actor);
   }
 
@@ -43,20 +42,5 @@ export class ConnectionLimitService {
       if (error instanceof RecordNotFoundError) throw new InvalidRecordError('body', 'the limited asset is not a registered asset', [{ severity: 'Violation', pointer: '/limitedAsset', field: 'limitedAsset', value: given === undefined ? undefined : String(given), message: 'give the FMAR Asset ID of a registered asset' }]);
       throw error;
     }
-  }
-
-  /** The system operator the principal acts as: its own organisation, or the one an administrator names. */
-  private async operator(principal: Principal): Promise<{ iri: string; roles: string[]; areas: string[] }> {
-    const iri = actingOrganisation(principal);
-    if (!iri) throw new AccessDeniedError('connection limits are set by a system operator: an administrator names it with FMAR-On-Behalf-Of');
-    const org = await this.args.records.get(ORGANISATION_KIND, iri.slice(iri.lastIndexOf('/') + 1));
-    return { iri, roles: codes(org, 'organisationRoles'), areas: codes(org, 'networkAreas') };
-  }
-
-  /** The GSP groups the asset is in, as its access index states them (the areas system operators read it by). */
-  private async areasOf(asset: RecordState): Promise<string[]> {
-    const index = readAccessIndex(await this.args.store.readGraph(accessGraph(asset.iri)));
-    const prefix = audience.area(this.args.baseIri, '');
-    return (index.get(asset.iri) ?? []).filter((a) => a.startsWith(prefix) && !a.endsWith('/personal')).map((a) => a.slice(prefix.length));
   }
 }

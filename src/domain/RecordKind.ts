@@ -107,4 +107,83 @@ export const CATEGORY_SCHEMA_KIND: RecordKind = {
   useCases: { create: 'UC-02.01', replace: 'UC-02.01' },
 };
 
-export const RECORD_KINDS = [ORGANISATION_KIND, USER_KIND, PLATFORM_KIND, DELEGATION_KIND, ASSET_KIND, CONNECTION_LIMIT_KIND, CATEGORY_SCHEMA_KIND];
+/**
+ * UC-03.01: a market unit is a service providing unit (SPU) or group (SPG). Both live under /market-units and
+ * are stored with both their concrete class and fmar:MarketUnit, so that one kind lists and reads either.
+ */
+export const MARKET_UNIT_KIND: RecordKind = {
+  className: 'MarketUnit',
+  classIri: `${FMAR}MarketUnit`,
+  path: 'market-units',
+  // UC-03.01: the FSP gives the unit its unique name/ID (fmar:marketUnitId); the registry never mints one.
+  idField: 'marketUnitId',
+  mintId: () => {
+    throw new Error('a market unit ID is given by its FSP');
+  },
+  initialStatus: { field: 'marketUnitStatus', code: 'ACTIVE', iri: `${FMAR_CODE}MarketUnitStatus/ACTIVE` },
+  responsibleOrganisationField: 'responsibleFSP',
+  useCases: { create: 'UC-03.01', replace: 'UC-03.03' },
+};
+
+/** The concrete classes a market unit is created as (JSON Schema and shapes of each). */
+export const SPU_KIND: RecordKind = { ...MARKET_UNIT_KIND, className: 'ServiceProvidingUnit', classIri: `${FMAR}ServiceProvidingUnit` };
+export const SPG_KIND: RecordKind = { ...MARKET_UNIT_KIND, className: 'ServiceProvidingGroup', classIri: `${FMAR}ServiceProvidingGroup` };
+
+export const MEMBERSHIP_KIND: RecordKind = {
+  className: 'MarketUnitMembership',
+  classIri: `${FMAR}MarketUnitMembership`,
+  path: 'memberships',
+  idField: 'membershipId',
+  mintId: () => uuidv7(),
+  // Whoever may read the unit reads its composition.
+  readableWith: 'ofMarketUnit',
+  useCases: { create: 'UC-03.01', replace: 'UC-03.03' },
+};
+
+export const SWITCH_KIND: RecordKind = {
+  className: 'AssetSwitch',
+  classIri: `${FMAR}AssetSwitch`,
+  path: 'switches',
+  idField: 'switchId',
+  mintId: () => uuidv7(),
+  // requirements §9: a switch starts requested.
+  initialStatus: { field: 'switchStatus', code: 'REQUESTED', iri: `${FMAR_CODE}SwitchStatus/REQUESTED` },
+  responsibleOrganisationField: 'gainingFSP',
+  useCases: { create: 'UC-03.04', replace: 'UC-03.04' },
+};
+
+export const SERVICE_WINDOW_KIND: RecordKind = {
+  className: 'ServiceWindow',
+  classIri: `${FMAR}ServiceWindow`,
+  path: 'service-windows',
+  idField: 'serviceWindowId',
+  mintId: () => uuidv7(),
+  initialStatus: { field: 'serviceWindowStatus', code: 'CONFIRMED', iri: `${FMAR_CODE}ServiceWindowStatus/CONFIRMED` },
+  // The system operator that confirmed the contract is the acting organisation.
+  responsibleOrganisationField: 'procuredByOperator',
+  useCases: { create: 'UC-03.04', replace: 'UC-03.04' },
+};
+
+export const CONSENT_KIND: RecordKind = {
+  className: 'Consent',
+  classIri: `${FMAR}Consent`,
+  path: 'consents',
+  idField: 'consentId',
+  mintId: () => uuidv7(),
+  useCases: { create: 'UC-05.05', replace: 'UC-05.05' },
+};
+
+export const QUALIFICATION_KIND: RecordKind = {
+  className: 'Qualification',
+  classIri: `${FMAR}Qualification`,
+  path: 'qualifications',
+  idField: 'qualificationId',
+  mintId: () => uuidv7(),
+  // Whoever may read the unit reads its qualifications (and the assessing operator, by its own audiences).
+  readableWith: 'qualifiedUnit',
+  // requirements §10: system operators write qualification outcomes; the assessing operator is the acting organisation.
+  responsibleOrganisationField: 'assessedBy',
+  useCases: { create: 'UC-04.02', replace: 'UC-04.02' },
+};
+
+export const RECORD_KINDS = [ORGANISATION_KIND, USER_KIND, PLATFORM_KIND, DELEGATION_KIND, ASSET_KIND, CONNECTION_LIMIT_KIND, CATEGORY_SCHEMA_KIND, MARKET_UNIT_KIND, MEMBERSHIP_KIND, SWITCH_KIND, SERVICE_WINDOW_KIND, CONSENT_KIND, QUALIFICATION_KIND];

@@ -14,7 +14,7 @@ import { selectBindings } from '../store/selectBindings.js';
 import { isHttpIri } from '../rdf/iri.js';
 import type { RequestBodyValidator } from '../validation/RequestBodyValidator.js';
 import type { RecordValidator } from '../validation/ShaclWorkerPool.js';
-import { InvalidRecordError, RecordNotFoundError, VersionConflictError, VersionRequiredError, type InvalidRecordResult } from './errors.js';
+import { DuplicateRecordError, InvalidRecordError, RecordNotFoundError, VersionConflictError, VersionRequiredError, type InvalidRecordResult } from './errors.js';
 import type { CategoryRules } from './CategorySchemas.js';
 import type { RecordKind } from './RecordKind.js';
 
@@ -48,10 +48,24 @@ export interface HistoryEntry {
   contentHash: string;
 }
 
+/**
+ * One record write of a unit of work (`writeTogether`): a registration, or a transition of an existing record
+ * (as `transition`). `useCase` overrides the kind's create use case (a membership created by UC-03.03).
+ */
+export type RecordChange =
+  | { create: RecordKind; body: Record<string, unknown>; id?: string; useCase?: string; system?: Record<string, unknown> }
+  | { transition: RecordKind; id: string; changes: Record<string, unknown>; useCase: string; guard?: (current: RecordState) => void }
+  /** Rewrites a record's access index (its readers follow a record changed earlier in the unit: a unit's new FSP). */
+  | { reindex: RecordKind; id: string };
+
 /** One row of a bulk registration: its position in the upload and the record body. */
 export interface BulkRow {
   row: number;
   body: Record<string, unknown>;
+  /** An ID minted by the caller (as `create`'s `options.id`). */
+  id?: string;
+  /** More quads committed in the registration's own transaction (a bulk row key), given the record's IRI. */
+  also?: (iri: string) => Quad[];
 }
 
 /** What became of one bulk row: created (with the record's ID) or rejected (with the reasons, nothing stored). */
@@ -156,7 +170,7 @@ export class RecordService {
   private async createBatch(kind: RecordKind, rows: BulkRow[], actor: Actor): Promise<BulkOutcome[]> {
     const prepared = await Promise.all(rows.map(async (row) => {
       try {
-        return { row: row.row, ok: true as const, ...(await this.prepareCreate(kind, row.body, actor)) };
+        return { row: row.row, ok: true as const, also: row.also, ...(await this.prepareCreate(kind, row.body, actor, row.id)) };
       } catch (error) {
         if (error instanceof InvalidRecordError) return { row: row.row, ok: false as const, error };
         throw error;
@@ -164,12 +178,13 @@ export class RecordService {
     }));
     // One transaction (and journal record) per registration, all submitted at once: the store groups them
     // (one journal sync for the embedded store; packed updates for a remote one).
-    await Promise.all(prepared.map((p) => (p.ok ? this.args.store.commit({ add: [...p.record, ...p.activity, ...p.access] }) : undefined)));
+    await Promise.all(prepared.map((p) => (p.ok ? this.args.store.commit({ add: [...p.record, ...p.activity, ...p.access, ...(p.also?.(p.iri) ?? [])] }) : undefined)));
     return prepared.map((p) => (p.ok ? { row: p.row, status: 'created', id: p.id, iri: p.iri, warnings: p.warnings } : { row: p.row, status: 'rejected', error: p.error }));
   }
 
   /** Everything of a registration but the commit: checks, IDs, quads, SHACL, activity. */
-  private async prepareCreate(kind: RecordKind, body: Record<string, unknown>, actor: Actor, presetId?: string): Promise<{ id: string; iri: string; record: Quad[]; activity: Quad[]; access: Quad[]; warnings: InvalidRecordResult[] }> {
+  /** `options.system`: values the registry assigns (system-assigned fields, `@type`), set after the body is checked. */
+  private async prepareCreate(kind: RecordKind, body: Record<string, unknown>, actor: Actor, presetId?: string, options: { pending?: ReadonlyMap<string, string[]>; useCase?: string; system?: Record<string, unknown> } = {}): Promise<{ id: string; iri: string; record: Quad[]; activity: Quad[]; access: Quad[]; audiences: RecordAudiences; warnings: InvalidRecordResult[] }> {
     this.checkBody(kind, body, {});
     const id = presetId ?? kind.mintId();
     const iri = this.recordIri(kind, id);
@@ -182,14 +197,20 @@ export class RecordService {
       recordVersion: 1,
     };
     if (kind.responsibleOrganisationField && actor.onBehalfOf) system[kind.responsibleOrganisationField] = actor.onBehalfOf;
-    const quads = await this.toQuads(kind, iri, { ...body, ...system });
+    const quads = await this.toQuads(kind, iri, { ...body, ...options.system, ...system });
     const warnings = await this.validateShapes(quads);
     quads.push(...(await this.checkCategory(kind, iri, quads, true)));
     const record = this.splitByPart(iri, quads);
     const activityIri = `${this.args.baseIri}activities/${uuidv7()}`;
-    const activity = activityQuads({ activityIri, recordIri: iri, useCase: kind.useCases.create, agentIri: actor.agentIri, onBehalfOf: actor.onBehalfOf, startedAt: new Date(), newVersion: 1, content: record });
-    const access = accessIndexQuads(iri, 1, [activityIri], await this.audiencesOf(kind, iri, quads));
-    return { id, iri, record, activity, access, warnings };
+    const activity = activityQuads({ activityIri, recordIri: iri, useCase: options.useCase ?? kind.useCases.create, agentIri: actor.agentIri, onBehalfOf: actor.onBehalfOf, startedAt: new Date(), newVersion: 1, content: record });
+    const audiences = await this.audiencesOf(kind, iri, quads, options.pending);
+    const access = accessIndexQuads(iri, 1, [activityIri], audiences);
+    return { id, iri, record, activity, access, audiences, warnings };
+  }
+
+  /** Whether a record of any kind was ever stored at the kind's IRI for `id` (current or de-registered). */
+  async exists(kind: RecordKind, id: string): Promise<boolean> {
+    return (await this.args.store.readGraph(this.recordIri(kind, id))).length > 0;
   }
 
   async get(kind: RecordKind, id: string): Promise<RecordState> {
@@ -239,33 +260,98 @@ export class RecordService {
     return this.exclusive(this.recordIri(kind, id), async () => {
       const current = await this.get(kind, id);
       guard?.(current);
-      const version = current.version + 1;
-      const replaced = new Set([...Object.keys(changes), 'lastUpdatedOn', 'recordVersion'].map((name) => this.args.model.propertiesOf(kind.classIri).find((p) => p.jsonName === name)?.iri));
-      const kept = current.quads.filter((q) => !(q.subject.value === current.iri && replaced.has(q.predicate.value))).map((q) => quad(q.subject, q.predicate, q.object));
-      const changed = await this.toQuads(kind, current.iri, { ...changes, lastUpdatedOn: this.today(), recordVersion: version });
-      return this.writeVersion(kind, current, [...kept, ...changed.filter((q) => q.predicate.value !== `${RDF}type` || !kept.some((k) => k.equals(q)))], actor, useCase, also);
+      return this.writeVersion(kind, current, await this.transitionedQuads(kind, current, changes), actor, useCase, also);
     });
+  }
+
+  /** The next version's quads of a transition: the changed fields set, the rest kept. */
+  private async transitionedQuads(kind: RecordKind, current: RecordState, changes: Record<string, unknown>): Promise<Quad[]> {
+    const version = current.version + 1;
+    const replaced = new Set([...Object.keys(changes), 'lastUpdatedOn', 'recordVersion'].map((name) => this.args.model.propertiesOf(kind.classIri).find((p) => p.jsonName === name)?.iri));
+    const kept = current.quads.filter((q) => !(q.subject.value === current.iri && replaced.has(q.predicate.value))).map((q) => quad(q.subject, q.predicate, q.object));
+    const changed = await this.toQuads(kind, current.iri, { ...changes, lastUpdatedOn: this.today(), recordVersion: version });
+    return [...kept, ...changed.filter((q) => q.predicate.value !== `${RDF}type` || !kept.some((k) => k.equals(q)))];
+  }
+
+  /**
+   * Several record writes as one transaction (one journal record): all are validated first, and either all
+   * are stored or none (UC-03.01 a unit with its memberships; UC-03.04 a switch relinking assets and units).
+   * Changes are prepared in order, so a record that inherits its readers (`readableWith`) from one written
+   * earlier in the same unit gets that record's new readers. `also` adds more quads to the transaction.
+   */
+  async writeTogether(changes: RecordChange[], actor: Actor, also: Quad[] = []): Promise<RecordState[]> {
+    const keys = [...new Set(changes.flatMap((c) => ('create' in c ? (c.id === undefined ? [] : [this.recordIri(c.create, c.id)]) : 'transition' in c ? [this.recordIri(c.transition, c.id)] : [this.recordIri(c.reindex, c.id)])))].sort();
+    const locked = (i: number): Promise<RecordState[]> => (i < keys.length ? this.exclusive(keys[i], () => locked(i + 1)) : this.writeUnlocked(changes, actor, also));
+    return locked(0);
+  }
+
+  private async writeUnlocked(changes: RecordChange[], actor: Actor, also: Quad[]): Promise<RecordState[]> {
+    const pending = new Map<string, string[]>();
+    const states: RecordState[] = [];
+    const replaceGraphs: string[] = [];
+    const add: Quad[] = [];
+    const requires: Quad[] = [];
+    for (const change of changes) {
+      if ('create' in change) {
+        // A caller-given ID (a market unit's) must be new: IDs are never reused.
+        if (change.id !== undefined && (await this.exists(change.create, change.id))) throw new DuplicateRecordError(`${change.create.path}/${change.id} exists: IDs are never reused, choose another`, change.id, this.recordIri(change.create, change.id), [change.create.idField]);
+        const p = await this.prepareCreate(change.create, change.body, actor, change.id, { pending, useCase: change.useCase, system: change.system });
+        add.push(...p.record, ...p.activity, ...p.access);
+        pending.set(p.iri, p.audiences.PUBLIC);
+        states.push({ iri: p.iri, id: p.id, version: 1, quads: p.record, warnings: p.warnings, access: readAccessIndex(p.access) });
+      } else if ('reindex' in change) {
+        const current = await this.get(change.reindex, change.id);
+        const audiences = await this.audiencesOf(change.reindex, current.iri, current.quads, pending);
+        replaceGraphs.push(accessGraph(current.iri));
+        add.push(...accessIndexQuads(current.iri, current.version, indexedActivities(current.iri, current.access), audiences));
+        pending.set(current.iri, audiences.PUBLIC);
+      } else {
+        const current = await this.get(change.transition, change.id);
+        change.guard?.(current);
+        const p = await this.prepareVersion(change.transition, current, await this.transitionedQuads(change.transition, current, change.changes), actor, change.useCase, pending);
+        replaceGraphs.push(...currentGraphs(current.iri), accessGraph(current.iri));
+        add.push(...p.record, ...p.superseded, ...p.activity, ...p.access);
+        if (p.stamp) requires.push(p.stamp);
+        pending.set(current.iri, p.audiences.PUBLIC);
+        states.push(p.state);
+      }
+    }
+    try {
+      await this.args.store.commit({ replaceGraphs, add: [...add, ...also], requires });
+    } catch (error) {
+      if (error instanceof PreconditionFailedError) throw new VersionConflictError(0);
+      throw error;
+    }
+    return states;
   }
 
   /** Validates the next version's quads and commits them with the superseded version, the activity and the access index. */
   private async writeVersion(kind: RecordKind, current: RecordState, quads: Quad[], actor: Actor, useCase: string, also: Quad[] = []): Promise<RecordState> {
+    const p = await this.prepareVersion(kind, current, quads, actor, useCase);
+    // The version checked above must still be the stored one when the write applies: another API node on the
+    // same remote store may have replaced the record since (RFC 9110 §13.1.1 across nodes).
+    try {
+      await this.args.store.commit({ replaceGraphs: [...currentGraphs(current.iri), accessGraph(current.iri)], add: [...p.record, ...p.superseded, ...p.activity, ...p.access, ...also], requires: p.stamp ? [p.stamp] : [] });
+    } catch (error) {
+      if (error instanceof PreconditionFailedError) throw new VersionConflictError((await this.get(kind, current.id)).version);
+      throw error;
+    }
+    return p.state;
+  }
+
+  /** Everything of a new version but the commit: SHACL, part graphs, the superseded version, activity, access index. */
+  private async prepareVersion(kind: RecordKind, current: RecordState, quads: Quad[], actor: Actor, useCase: string, pending?: ReadonlyMap<string, string[]>) {
     const version = current.version + 1;
     const warnings = await this.validateShapes(quads);
     const record = this.splitByPart(current.iri, quads);
     const superseded = current.quads.map((q) => quad(q.subject, q.predicate, q.object, namedNode(toVersionGraph(q.graph.value, current.iri, current.version))));
     const activityIri = `${this.args.baseIri}activities/${uuidv7()}`;
     const activity = activityQuads({ activityIri, recordIri: current.iri, useCase, agentIri: actor.agentIri, onBehalfOf: actor.onBehalfOf, startedAt: new Date(), previousVersion: current.version, newVersion: version, content: record });
-    const access = accessIndexQuads(current.iri, version, [...indexedActivities(current.iri, current.access), activityIri], await this.audiencesOf(kind, current.iri, quads));
-    // The version checked above must still be the stored one when the write applies: another API node on the
-    // same remote store may have replaced the record since (RFC 9110 §13.1.1 across nodes).
+    const audiences = await this.audiencesOf(kind, current.iri, quads, pending);
+    const access = accessIndexQuads(current.iri, version, [...indexedActivities(current.iri, current.access), activityIri], audiences);
     const stamp = current.quads.find((q) => q.subject.value === current.iri && q.predicate.value === `${FMAR}recordVersion`);
-    try {
-      await this.args.store.commit({ replaceGraphs: [...currentGraphs(current.iri), accessGraph(current.iri)], add: [...record, ...superseded, ...activity, ...access, ...also], requires: stamp ? [stamp] : [] });
-    } catch (error) {
-      if (error instanceof PreconditionFailedError) throw new VersionConflictError((await this.get(kind, current.id)).version);
-      throw error;
-    }
-    return { iri: current.iri, id: current.id, version, quads: record, warnings, access: readAccessIndex(access) };
+    const state: RecordState = { iri: current.iri, id: current.id, version, quads: record, warnings, access: readAccessIndex(access) };
+    return { record, superseded, activity, access, audiences, stamp, state };
   }
 
   /**
@@ -475,13 +561,14 @@ export class RecordService {
    * Who may read the record: the rules of its class (audiences.ts), plus, for kinds read with another record
    * (`readableWith`), whoever may read that record's public part: its access index, as stored now.
    */
-  private async audiencesOf(kind: RecordKind, iri: string, quads: Quad[]): Promise<RecordAudiences> {
+  private async audiencesOf(kind: RecordKind, iri: string, quads: Quad[], pending?: ReadonlyMap<string, string[]>): Promise<RecordAudiences> {
     const own = recordAudiences(this.args.baseIri, kind.classIri, iri, quads, this.dnoAreas);
     if (!kind.readableWith) return own;
     const link = this.args.model.propertiesOf(kind.classIri).find((p) => p.jsonName === kind.readableWith);
     const target = quads.find((q) => q.subject.value === iri && q.predicate.value === link?.iri)?.object.value;
     if (!target) return own;
-    const inherited = readAccessIndex(await this.args.store.readGraph(accessGraph(target))).get(target) ?? [];
+    // A target written earlier in the same unit of work (writeTogether) is read as it is about to be stored.
+    const inherited = pending?.get(target) ?? readAccessIndex(await this.args.store.readGraph(accessGraph(target))).get(target) ?? [];
     const merge = (a: string[]) => [...new Set([...a, ...inherited])];
     return { PUBLIC: merge(own.PUBLIC), RESTRICTED: merge(own.RESTRICTED), PERSONAL: own.PERSONAL, activity: merge(own.activity) };
   }

@@ -12,6 +12,8 @@ import cors from 'cors';
 import helmet from 'helmet';
 import { authenticate, rateLimitPerCredential } from './authentication.js';
 import { recordWrites } from './recordWrites.js';
+import { consentCallbackRoutes } from './routes/consentCallbackRoutes.js';
+import { marketUnitRoutes } from './routes/marketUnitRoutes.js';
 import { apiKeyRoutes } from './routes/apiKeyRoutes.js';
 import { assetExportRoutes } from './routes/assetExportRoutes.js';
 import { bulkRoutes } from './routes/bulkRoutes.js';
@@ -54,9 +56,11 @@ export function createApp(registry: Registry, logger: Logger): express.Express {
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
     maxAge: 600,
   }));
-  app.use(express.json({ type: ['application/json', 'application/ld+json', 'application/merge-patch+json'], limit: config.bodyLimit, strict: true, verify: (_req, _res, buffer) => checkJsonBody(buffer) }));
   const prefixes = { fmar: FMAR, rdf: RDF, rdfs: RDFS, xsd: XSD, skos: SKOS, prov: PROV };
   const representation = new RecordRepresentation(registry.model, registry.documentLoader, prefixes);
+  // Before the JSON parser: consent callbacks are verified on their raw bytes.
+  app.use(consentCallbackRoutes(registry, representation));
+  app.use(express.json({ type: ['application/json', 'application/ld+json', 'application/merge-patch+json'], limit: config.bodyLimit, strict: true, verify: (_req, _res, buffer) => checkJsonBody(buffer) }));
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', journal: registry.store.head() });
   });
@@ -91,6 +95,7 @@ export function createApp(registry: Registry, logger: Logger): express.Express {
   app.use(assetExportRoutes(registry, representation));
   app.use(bulkRoutes(registry));
   app.use(lifecycleRoutes(registry, representation));
+  app.use(marketUnitRoutes(registry, representation));
   for (const kind of RECORD_KINDS) {
     app.use(recordRoutes({ kind, records: registry.records, representation, baseIri: config.baseIri, writes: recordWrites(registry, kind), accessLog: registry.accessLog }));
   }

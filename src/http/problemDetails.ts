@@ -1,5 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { AccessDeniedError, AuthenticationError, DuplicateRecordError, IncompleteRequestError, InvalidRecordError, RecordNotFoundError, StateConflictError, VersionConflictError, VersionRequiredError } from '../domain/errors.js';
+import { CallbackRejectedError, ConsentRefusedError } from '../domain/ConsentService.js';
+import { SwitchRejectedError } from '../domain/SwitchService.js';
 import { StoreUnavailableError } from '../store/RegistryStore.js';
 import { JsonBodyRejectedError } from './strictJson.js';
 import { BadRequestHttpError, ConflictHttpError, ForbiddenHttpError, HttpError, NotFoundHttpError, UnauthorizedHttpError, PayloadTooLargeHttpError, PreconditionFailedHttpError, PreconditionRequiredHttpError, ServiceUnavailableHttpError, UnprocessableEntityHttpError, UnsupportedMediaTypeHttpError } from './HttpError.js';
@@ -21,6 +23,15 @@ export function toHttpError(error: unknown): HttpError {
   if (error instanceof DuplicateRecordError) return new ConflictHttpError('Duplicate Record', error.message, { existingId: error.existingId, existing: error.existingIri, matchedOn: error.matchedOn });
   if (error instanceof StateConflictError) return new ConflictHttpError('State Conflict', error.message, error.extras);
   if (error instanceof StoreUnavailableError) return new ServiceUnavailableHttpError(error.message);
+  // UC-05.05: a consent the Consumer Consent Solution could not answer for is refused, never assumed (503); one it
+  // denies is a 422 naming each failed check.
+  if (error instanceof ConsentRefusedError) {
+    if (error.reason === 'CONSENT_UNVERIFIABLE') return new ServiceUnavailableHttpError(error.message);
+    return new UnprocessableEntityHttpError('Consent Not Verified', error.message, { reason: error.reason, errors: error.problems.map((p) => ({ severity: 'Violation', field: 'consentReference', message: `${p.code}: ${p.message}`, ...(p.asset ? { value: p.asset } : {}) })) });
+  }
+  // UC-03.04: the switch exists, in status REJECTED, with its reason.
+  if (error instanceof SwitchRejectedError) return new UnprocessableEntityHttpError('Switch Rejected', error.message, { switch: error.state.iri, switchId: error.state.id, reason: error.reason });
+  if (error instanceof CallbackRejectedError) return new HttpError(error.status, { 401: 'Unauthorized', 400: 'Bad Request', 409: 'Conflict' }[error.status], error.message);
   const bodyError = error as { type?: string; status?: number; message?: string; expose?: boolean };
   // Errors of body-parser's verify hook (strict JSON checks) reach here as themselves, typed entity.verify.failed.
   if (error instanceof JsonBodyRejectedError) return new BadRequestHttpError(error.message);

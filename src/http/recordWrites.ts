@@ -1,5 +1,5 @@
 import { authorizeAssetWrite } from '../access/AccessPolicy.js';
-import { ASSET_KIND, CATEGORY_SCHEMA_KIND, CONNECTION_LIMIT_KIND, DELEGATION_KIND, ORGANISATION_KIND, PLATFORM_KIND, USER_KIND, type RecordKind } from '../domain/RecordKind.js';
+import { ASSET_KIND, CATEGORY_SCHEMA_KIND, CONNECTION_LIMIT_KIND, CONSENT_KIND, DELEGATION_KIND, MARKET_UNIT_KIND, MEMBERSHIP_KIND, ORGANISATION_KIND, PLATFORM_KIND, QUALIFICATION_KIND, SERVICE_WINDOW_KIND, SWITCH_KIND, USER_KIND, type RecordKind } from '../domain/RecordKind.js';
 import { value } from '../domain/recordValues.js';
 import type { Registry } from '../registry.js';
 import type { RecordWrites } from './routes/recordRoutes.js';
@@ -35,7 +35,7 @@ export function recordWrites(registry: Registry, kind: RecordKind): RecordWrites
       return {
         // UC-02.02, requirements §10: FSPs register their own assets; platforms within their grant.
         create: async (body, principal) => {
-          const state = await records.create(ASSET_KIND, body, authorizeAssetWrite(principal, 'REGISTER_ASSET'));
+          const state = await registry.assets.register(body, principal);
           // UC-02.02 step 3: the authenticity checks run after the response.
           registry.assetVerification.schedule(state.id, 'UC-02.02');
           return { state };
@@ -44,11 +44,14 @@ export function recordWrites(registry: Registry, kind: RecordKind): RecordWrites
         replace: async (id, body, ifMatch, principal) => {
           const current = await records.get(ASSET_KIND, id);
           const actor = authorizeAssetWrite(principal, 'UPDATE_ASSET', value(current, 'responsibleFSP'), current.iri);
+          // requirements §11: a new consent reference is verified before it is stored.
+          const recordConsent = await registry.assets.consentForUpdate(current, body, value(current, 'responsibleFSP')!);
           const updated = await records.replace(ASSET_KIND, id, body, ifMatch, actor, (latest) => {
             authorizeAssetWrite(principal, 'UPDATE_ASSET', value(latest, 'responsibleFSP'), latest.iri);
           });
           // UC-02.04: an MPAN change re-runs the authenticity checks.
           if (['importMPAN', 'exportMPAN'].some((f) => value(current, f) !== value(updated, f))) registry.assetVerification.schedule(id, 'UC-02.04');
+          await recordConsent?.();
           return updated;
         },
       };
@@ -63,6 +66,38 @@ export function recordWrites(registry: Registry, kind: RecordKind): RecordWrites
         // UC-02.01: an administrator publishes a version: {"schemaForCategory": "BESS", "shapes": "<SHACL in Turtle>"}.
         create: async (body, principal) => ({ state: await registry.categories.publish(principal, body) }),
         replaceRefusal: 'a category schema version never changes: publish a new version (POST /category-schemas) or deprecate this one (POST /category-schemas/{id}/deprecation)',
+      };
+    case MARKET_UNIT_KIND:
+      return {
+        // UC-03.01: {"marketUnitType": "SPU" | "SPG", "marketUnitId", "marketUnitName", "assets": [FMAR Asset IDs]}.
+        create: async (body, principal) => ({ state: await registry.marketUnits.create(body, principal) }),
+        replace: (id, body, ifMatch, principal) => registry.marketUnits.update(id, body, ifMatch, principal),
+      };
+    case MEMBERSHIP_KIND:
+      return {
+        createRefusal: 'memberships are written with their unit: POST /market-units (UC-03.01) or POST /market-units/{id}/composition (UC-03.03)',
+        replaceRefusal: 'memberships change with their unit\'s composition: POST /market-units/{id}/composition',
+      };
+    case SWITCH_KIND:
+      return {
+        // UC-03.04: {"assets": [FMAR Asset IDs], "consentReference": "..."} by the gaining FSP.
+        create: async (body, principal) => ({ state: await registry.switches.request(body, principal) }),
+        replaceRefusal: 'a switch moves through its states by itself (consent verified, notice period, completed or rejected)',
+      };
+    case SERVICE_WINDOW_KIND:
+      return {
+        create: async (body, principal) => ({ state: await registry.serviceWindows.confirm(body, principal) }),
+        replaceRefusal: 'a confirmed service window is not edited: cancel it (POST /service-windows/{id}/cancellation) and confirm a new one',
+      };
+    case CONSENT_KIND:
+      return {
+        createRefusal: 'consents are recorded by the registry when it verifies a Consent Reference ID with the Consumer Consent Solution (UC-05.05)',
+        replaceRefusal: 'a consent changes only in the Consumer Consent Solution; revocations reach the registry as signed callbacks',
+      };
+    case QUALIFICATION_KIND:
+      return {
+        create: async (body, principal) => ({ state: await registry.qualifications.record(body, principal) }),
+        replace: (id, body, ifMatch, principal) => registry.qualifications.update(id, body, ifMatch, principal),
       };
     default:
       throw new Error(`no writes are defined for ${kind.className}`);

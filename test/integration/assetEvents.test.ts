@@ -114,10 +114,7 @@ describe('Asset events: feed, de-registration, lookup', function () {
 
   it('refuses de-registration while the asset is an active member of a market unit (UC-02.03)', async () => {
     const asset = (await request(t.app).post('/assets').set(who.A).send({ ...(await exampleBody('asset')), assetName: 'In a unit' }).expect(201)).body;
-    // Market units arrive with issue #8; a membership written as reference data stands in for one here.
-    const unit = 'http://registry.test/reference/units/u1';
-    await asAdmin(t.app).post('/sparql').type('application/sparql-update').send(`PREFIX fmar: <https://w3id.org/fmar/ontology#>
-      INSERT DATA { GRAPH <http://registry.test/reference/memberships/m1> { <http://registry.test/reference/memberships/m1> fmar:memberAsset <${asset['@id']}> ; fmar:ofMarketUnit <${unit}> ; fmar:validFrom "2020-01-01"^^<http://www.w3.org/2001/XMLSchema#date> } }`).expect(200);
+    const unit = (await request(t.app).post('/market-units').set(who.A).send({ marketUnitType: 'SPU', marketUnitId: 'EVENTS-UNIT-1', assets: [asset.assetId] }).expect(201)).body['@id'];
     const refused = await request(t.app).post(`/assets/${asset.assetId}/deregistration`).set(who.A).send({ deRegistrationReason: 'NO_LONGER_FLEXIBLE' }).expect(409);
     assert.deepEqual(refused.body.blockers.activeMarketUnits, [unit]);
     assert.match(refused.body.remedy, /market units/);

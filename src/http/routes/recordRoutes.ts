@@ -17,7 +17,9 @@ import { renderRecordPage } from '../recordPage.js';
 /** The use cases behind a kind's writes: each authorises the principal and records the activity. */
 export interface RecordWrites {
   /** The new record, and anything shown once beside it (an activation code). */
-  create(body: Record<string, unknown>, principal: Principal): Promise<{ state: RecordState; shownOnce?: Record<string, unknown> }>;
+  create?(body: Record<string, unknown>, principal: Principal): Promise<{ state: RecordState; shownOnce?: Record<string, unknown> }>;
+  /** Why POST is not offered, when `create` is absent (the registry writes these records itself). */
+  createRefusal?: string;
   /** Undefined when the kind is not replaced whole (the response says what to do instead). */
   replace?(id: string, body: Record<string, unknown>, ifMatch: number[] | '*' | undefined, principal: Principal): Promise<RecordState>;
   /** Why PUT is not offered, when `replace` is absent. */
@@ -46,6 +48,7 @@ export function recordRoutes(args: RecordRoutesArgs): express.Router {
   const base = `/${kind.path}`;
 
   router.post(base, async (req, res) => {
+    if (!args.writes.create) throw new HttpError(405, 'Method Not Allowed', args.writes.createRefusal ?? `${kind.className} records are not created directly`);
     const { state, shownOnce } = await args.writes.create(jsonBody(req), principalOf(res));
     res.status(201).location(state.iri);
     await send(req, res, args, state, shownOnce);
