@@ -134,10 +134,10 @@ export class MarketUnitService {
   /**
    * The writes of a composition change (UC-03.03), also used by switches (UC-03.04): the unit's new version
    * (GSP groups, accounting point, status when material), ended and new memberships, and the continuing
-   * memberships and qualifications re-indexed for the unit's readers. `unitChanges` adds fields to the unit's
-   * new version (a new FSP); `keepStatus` leaves the status as it is.
+   * memberships and qualifications re-indexed for the unit's readers. `byOwnerSwitch`: the change comes from a
+   * consumer's switch, which the unit's type rule does not stop.
    */
-  async planComposition(unit: RecordState, current: Membership[], joining: MemberFacts[], leaving: Membership[], actor: Actor, useCase: string, unitChanges: Record<string, unknown> = {}): Promise<{ changes: RecordChange[]; material: string[] }> {
+  async planComposition(unit: RecordState, current: Membership[], joining: MemberFacts[], leaving: Membership[], actor: Actor, useCase: string, options: { byOwnerSwitch?: boolean } = {}): Promise<{ changes: RecordChange[]; material: string[] }> {
     const leavingAssets = new Set(leaving.map((m) => m.asset));
     const staying = current.filter((m) => !leavingAssets.has(m.asset));
     if (!staying.length && !joining.length) {
@@ -146,7 +146,9 @@ export class MarketUnitService {
     const before = await Promise.all(current.map((m) => this.factsOf(m.asset)));
     const after = [...before.filter((f) => !leavingAssets.has(f.state.iri)), ...joining];
     const type = unit.quads.some((q) => q.subject.value === unit.iri && q.object.value === `${FMAR}ServiceProvidingUnit`) ? 'SPU' : 'SPG';
-    const point = this.checkTypeRule(type, after, undefined);
+    // An owner's switch (UC-03.04) is not held up by the losing FSP's unit: an SPG left behind one accounting
+    // point is kept and flagged for re-assessment (the change is material), for its FSP to regroup.
+    const point = options.byOwnerSwitch ? this.accountingPointIfSingle(type, after) : this.checkTypeRule(type, after, undefined);
     const material = this.materialChanges(before, after);
     const status = code(unit, 'marketUnitStatus');
     const at = this.now().toISOString();
@@ -160,7 +162,6 @@ export class MarketUnitService {
           ...(point ? { unitAccountingPoint: point } : {}),
           // UC-03.03: a material change needs the system operators to re-assess the unit.
           ...(material.length && status === 'ACTIVE' ? { marketUnitStatus: 'REASSESSMENT_REQUIRED' } : {}),
-          ...unitChanges,
         },
         guard: (latest) => {
           if (latest.version !== unit.version) throw new VersionConflictError(latest.version);
@@ -333,6 +334,12 @@ export class MarketUnitService {
       throw new InvalidRecordError('body', 'the declared accounting point is not the assets\'', [{ severity: 'Violation', field: 'unitAccountingPoint', message: 'leave unitAccountingPoint out: the registry sets it from the assets' }]);
     }
     return points[0];
+  }
+
+  /** An SPU's single accounting point, without enforcing the SPG rule (for changes an owner's switch forces). */
+  private accountingPointIfSingle(type: 'SPU' | 'SPG', members: MemberFacts[]): string | undefined {
+    const points = [...new Set(members.flatMap((m) => (m.accountingPoint ? [m.accountingPoint] : [])))];
+    return type === 'SPU' && points.length === 1 ? points[0] : undefined;
   }
 
   /**

@@ -183,7 +183,7 @@ export class SwitchService {
       const unit = await this.args.records.get(MARKET_UNIT_KIND, idOf(unitIri));
       const members = await currentMembersOf(this.args.store, unitIri);
       if (members.every((m) => switched.has(m.asset))) changes.push(...(await this.args.units.planReassignment(unit, members, gaining, 'UC-03.04', `switch ${switchId}`, switched)));
-      else changes.push(...(await this.args.units.planComposition(unit, members, [], leaving, actor, 'UC-03.04')).changes);
+      else changes.push(...(await this.args.units.planComposition(unit, members, [], leaving, actor, 'UC-03.04', { byOwnerSwitch: true })).changes);
     }
     return changes;
   }
