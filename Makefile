@@ -86,7 +86,17 @@ validate-examples: $(NODE_MODULES)
 
 ## Starts the registry on http://localhost:$${PORT:-8080} with its store in ./var and the sample dataset.
 ECR_FILE := $(wildcard ../shared/data/gb/ukpn_ecr_1mw_plus_2025-08.csv)
+## The registry with its sample data, and the consent solution simulator beside it on :$(CONSENT_PORT) (docs/consent.md),
+## stopped with the registry. Set FMAR_CONSENT_URL to use another consent solution.
+CONSENT_PORT ?= 8091
 run: build
+	@export FMAR_CONSENT_URL=$${FMAR_CONSENT_URL:-http://127.0.0.1:$(CONSENT_PORT)} \
+	  FMAR_CONSENT_TOKEN=$${FMAR_CONSENT_TOKEN:-dev-consent-token} \
+	  FMAR_CONSENT_CALLBACK_SECRET=$${FMAR_CONSENT_CALLBACK_SECRET:-dev-consent-callback-secret}; \
+	CCS_TOKEN=$$FMAR_CONSENT_TOKEN CCS_CALLBACK_SECRET=$$FMAR_CONSENT_CALLBACK_SECRET \
+	  CCS_CALLBACK_URL=http://127.0.0.1:$${PORT:-8080}/consent/callbacks \
+	  node dist/src/consentSimulator/main.js --port $(CONSENT_PORT) & sim=$$!; \
+	trap 'kill $$sim 2>/dev/null' EXIT INT TERM; \
 	FMAR_SAMPLE_DATA=$${FMAR_SAMPLE_DATA:-true} FMAR_ECR_FILE=$${FMAR_ECR_FILE:-$(ECR_FILE)} node dist/src/cli/fmar.js serve
 
 ## Scale-out demo: Virtuoso on loopback and two API nodes sharing it on :8081 and :8082 (docs/scale-out.md).
