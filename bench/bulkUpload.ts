@@ -2,7 +2,7 @@
  * Issue #7 bulk registration over HTTP: POST /assets/bulk of N (default 10000) synthetic GB assets as NDJSON,
  * each row with a row key (so the idempotency lookups and key writes are counted), one upload per FSP, through a
  * real HTTP server in this process; next to a raw Oxigraph `load` of exactly the quads the registry wrote (records,
- * activities, access index, row keys), in the same process. Then a retry of the same uploads (every row already
+ * activities, access index, row keys), loaded by a child process of the same run (bench/rawOxigraphLoad.ts). Then a retry of the same uploads (every row already
  * registered: nothing written) and GET /assets/export?format=csv of everything, for reference.
  * Prints assets/s and the ratio, and writes bench/results/bulk-upload.json. The authenticity checks are off unless
  * CHECKS=true. BATCH is not configurable here: the route's batch (256 rows) is what clients get.
@@ -11,7 +11,6 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import oxigraph from 'oxigraph';
 import { pino } from 'pino';
 import { configFromEnvironment } from '../src/config.js';
 import { ASSET_KIND, ORGANISATION_KIND } from '../src/domain/RecordKind.js';
@@ -19,6 +18,7 @@ import { createApp } from '../src/http/createApp.js';
 import { projectRoot, sharedDir } from '../src/projectRoot.js';
 import { openRegistry } from '../src/registry.js';
 import { exampleBody } from '../test/support/testRegistry.js';
+import { dumpNQuads, measureRawLoad } from './rawOxigraphLoad.js';
 import { generateAssetBodies, readPortfolioSources } from './syntheticPortfolio.js';
 
 const N = Number(process.env.N ?? 10_000);
@@ -96,18 +96,11 @@ for await (const chunk of exported.body as unknown as AsyncIterable<Uint8Array>)
 const exportSeconds = (performance.now() - exportStarted) / 1000;
 const assetsInStore = await registry.records.count(ASSET_KIND);
 
-// Baseline: the very quads the registry now holds, loaded into a fresh raw Oxigraph store in loads of about 256
-// assets each, like the route's batches. As in bench/bulkRegistration.ts it runs after the registry in the same
-// process (a warmer WebAssembly heap than a fresh process would have).
-// Chunk by chunk: the whole store as one string passes JavaScript's string limit at 100k assets.
-const lines = [...registry.embedded!.dumpChunks()].flatMap((chunk) => chunk.split('\n').filter(Boolean));
-const perLoad = Math.ceil(lines.length / Math.ceil(assetsInStore / 256));
-const texts: string[] = [];
-for (let i = 0; i < lines.length; i += perLoad) texts.push(`${lines.slice(i, i + perLoad).join('\n')}\n`);
-const raw = new oxigraph.Store();
-const rawStarted = performance.now();
-for (const t of texts) raw.load(t, { format: 'application/n-quads' });
-const rawSeconds = (performance.now() - rawStarted) / 1000;
+// Baseline: the very quads the registry now holds, written out and loaded into a fresh raw Oxigraph store by a
+// child process of this run (bench/rawOxigraphLoad.ts), in loads of about 256 assets each, like the route's batches.
+const dump = join(dir, 'store.nq');
+const lines = await dumpNQuads(registry.embedded!, dump);
+const { seconds: rawSeconds, quads: rawQuads } = await measureRawLoad(dump, lines, Math.ceil(N / 256));
 
 const result = {
   date: new Date().toISOString(),
@@ -119,8 +112,8 @@ const result = {
   created,
   rejected: Object.fromEntries(rejected),
   transactions,
-  quads: raw.size,
-  quadsPerAsset: raw.size / assetsInStore,
+  quads: rawQuads,
+  quadsPerAsset: rawQuads / assetsInStore,
   uploadAssetsPerSecond: created / uploadSeconds,
   rawAssetsPerSecond: assetsInStore / rawSeconds,
   ratio: created / uploadSeconds / (assetsInStore / rawSeconds),
@@ -134,7 +127,7 @@ const result = {
 console.log(`FMAR POST /assets/bulk, N=${N} synthetic GB assets as NDJSON with row keys (${bodies.size} uploads, ${result.uploadMegabytes} MB), node ${process.version}`);
 console.log(`HTTP bulk upload: ${created} created (${N - created} rejected) in ${uploadSeconds.toFixed(1)} s = ${result.uploadAssetsPerSecond.toFixed(0)} assets/s, ${transactions} transactions`);
 if (rejected.size) console.log('rejections:', Object.fromEntries(rejected));
-console.log(`raw Oxigraph load of the same ${raw.size} quads (${result.quadsPerAsset.toFixed(1)} per asset incl. activity, access index, row key): ${rawSeconds.toFixed(2)} s = ${result.rawAssetsPerSecond.toFixed(0)} assets/s`);
+console.log(`raw Oxigraph load of the same ${rawQuads} quads (${result.quadsPerAsset.toFixed(1)} per asset incl. activity, access index, row key): ${rawSeconds.toFixed(2)} s = ${result.rawAssetsPerSecond.toFixed(0)} assets/s`);
 console.log(`ratio HTTP bulk / raw: ${result.ratio.toFixed(3)}`);
 if (checks) console.log(`authenticity checks done ${checkedSeconds.toFixed(1)} s after the first upload began = ${(created / checkedSeconds).toFixed(0)} assets/s registered and checked`);
 console.log(`retry of the same uploads: ${existing} rows reported existing in ${retrySeconds.toFixed(1)} s = ${result.retryRowsPerSecond.toFixed(0)} rows/s`);

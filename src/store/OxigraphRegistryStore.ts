@@ -6,7 +6,7 @@ import { patchAgainst, quadKey, touchedGraphs } from './exactPatch.js';
 import { JournalReader } from './JournalReader.js';
 import { Journal, type JournalFaults } from './Journal.js';
 import { applyOxigraphPatch, graphNames, graphNQuads, patchToOxigraph, type OxigraphPatch } from './oxigraphText.js';
-import { GENESIS_HASH, parseJournal, writePatchRecord, CorruptJournalError, type PatchRecord } from './rdfPatch.js';
+import { GENESIS_HASH, nquadLine, parseJournal, writePatchRecord, CorruptJournalError, type PatchRecord } from './rdfPatch.js';
 import { StoreUnavailableError, type CommitReceipt, type QueryOptions, type RegistryStore, type StoreTransaction } from './RegistryStore.js';
 import { createSnapshot, latestSnapshot, pruneSnapshots } from './Snapshots.js';
 
@@ -107,8 +107,10 @@ export class OxigraphRegistryStore implements RegistryStore {
   async commit(transaction: StoreTransaction): Promise<CommitReceipt> {
     if (this.failure) throw new StoreUnavailableError('the store is recovering from a failed write; try again shortly');
     const record = this.toPatch(transaction);
-    const { text, hash } = writePatchRecord(record);
-    this.apply(record);
+    // Each added quad is serialised once, for the journal and for the in-memory store.
+    const addedLines = record.added.map(nquadLine);
+    const { text, hash } = writePatchRecord(record, addedLines);
+    this.apply(record, addedLines);
     this.sequence = record.sequence;
     this.hash = hash;
     let endOffset: number;
@@ -156,8 +158,8 @@ export class OxigraphRegistryStore implements RegistryStore {
     return { sequence: this.sequence + 1, previousHash: this.hash, time: new Date().toISOString(), ...patchAgainst(transaction, current) };
   }
 
-  private apply(record: PatchRecord): void {
-    const patch = patchToOxigraph(record);
+  private apply(record: PatchRecord, addedLines?: string[]): void {
+    const patch = patchToOxigraph(record, addedLines);
     if (!patch.deleteUpdate && !patch.addNQuads) return;
     applyOxigraphPatch(this.store, patch);
     for (const listener of this.patchListeners) listener(patch);

@@ -1,6 +1,6 @@
 import { Writer, type Quad } from 'n3';
 import oxigraph from 'oxigraph';
-import type { PatchRecord } from './rdfPatch.js';
+import { nquadLine, type PatchRecord } from './rdfPatch.js';
 
 /*
  * Text crossings into and out of Oxigraph (never its term objects: measured 50x slower): a patch as a
@@ -17,11 +17,10 @@ export interface OxigraphPatch {
   addNQuads?: string;
 }
 
-export function patchToOxigraph(record: Pick<PatchRecord, 'removed' | 'added'>): OxigraphPatch {
-  const writer = new Writer({ format: 'N-Quads' });
+export function patchToOxigraph(record: Pick<PatchRecord, 'removed' | 'added'>, addedLines: string[] = record.added.map(nquadLine)): OxigraphPatch {
   return {
     ...(record.removed.length ? { deleteUpdate: `DELETE DATA { ${graphBlocks(record.removed)} }` } : {}),
-    ...(record.added.length ? { addNQuads: record.added.map((q) => writer.quadToString(q.subject, q.predicate, q.object, q.graph)).join('') } : {}),
+    ...(addedLines.length ? { addNQuads: `${addedLines.join('\n')}\n` } : {}),
   };
 }
 

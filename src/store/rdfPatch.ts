@@ -30,14 +30,17 @@ export function sha256(text: string | Buffer): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-function quadLine(q: Quad): string {
-  const writer = new Writer({ format: 'N-Quads' });
-  return writer.quadToString(q.subject, q.predicate, q.object, q.graph).trimEnd();
+/** N-Quads has no prefixes: one writer serves every line. */
+const lineWriter = new Writer({ format: 'N-Quads' });
+
+/** A quad as one N-Quads line, without its line end. */
+export function nquadLine(q: Quad): string {
+  return lineWriter.quadToString(q.subject, q.predicate, q.object, q.graph).trimEnd();
 }
 
-/** The record's text and hash. */
-export function writePatchRecord(record: PatchRecord): { text: string; hash: string } {
-  const body = ['TX .', ...record.removed.map((q) => `D ${quadLine(q)}`), ...record.added.map((q) => `A ${quadLine(q)}`), 'TC .'].join('\n') + '\n';
+/** The record's text and hash. `addedLines`: the added quads as N-Quads lines, when the caller has them already. */
+export function writePatchRecord(record: PatchRecord, addedLines: string[] = record.added.map(nquadLine)): { text: string; hash: string } {
+  const body = ['TX .', ...record.removed.map((q) => `D ${nquadLine(q)}`), ...addedLines.map((line) => `A ${line}`), 'TC .'].join('\n') + '\n';
   const header = [
     `H id <urn:fmar:tx:${record.sequence}> .`,
     `H prev "${record.previousHash}" .`,
