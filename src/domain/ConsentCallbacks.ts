@@ -16,7 +16,24 @@ export type ConsentCallbackOutcome =
 export class ConsentCallbacks {
   constructor(private readonly args: { consents: ConsentService; switches: SwitchService; records: RecordService }) {}
 
+  /** Callbacks being processed, by eventId: a second delivery of the same event waits, then finds it processed. */
+  private readonly inFlight = new Map<string, Promise<unknown>>();
+
   async process(rawBody: Buffer, signature: string | undefined): Promise<ConsentCallbackOutcome> {
+    // Signature and shape first (no lock for what is refused anyway), then one delivery of an event at a time:
+    // the replay check is made again inside, so overlapping retries of one event are processed once.
+    const { eventId } = await this.args.consents.readCallback(rawBody, signature);
+    for (let running = this.inFlight.get(eventId); running; running = this.inFlight.get(eventId)) await running.catch(() => undefined);
+    const work = this.processOnce(rawBody, signature);
+    this.inFlight.set(eventId, work);
+    try {
+      return await work;
+    } finally {
+      if (this.inFlight.get(eventId) === work) this.inFlight.delete(eventId);
+    }
+  }
+
+  private async processOnce(rawBody: Buffer, signature: string | undefined): Promise<ConsentCallbackOutcome> {
     const callback = await this.args.consents.readCallback(rawBody, signature);
     if (callback.type === 'SwitchRequested') return { type: 'SwitchRequested', switch: await this.args.switches.requestFromConsentSolution(callback) };
     const status = callback.type === 'ConsentRevoked' ? 'REVOKED' : 'WITHDRAWN';

@@ -6,7 +6,7 @@ import { ConsentUnavailableError, scopeProblems, type ConsentVerifier } from '..
 import { FMAR, XSD } from '../rdf/namespaces.js';
 import type { RegistryStore } from '../store/RegistryStore.js';
 import { selectBindings } from '../store/selectBindings.js';
-import { InvalidRecordError } from './errors.js';
+import { InvalidRecordError, StateConflictError } from './errors.js';
 import { idOf } from './MarketUnitService.js';
 import { ASSET_KIND, CONSENT_KIND } from './RecordKind.js';
 import type { Actor, RecordChange, RecordService, RecordState } from './RecordService.js';
@@ -168,7 +168,9 @@ export class ConsentService {
     const suspended: string[] = [];
     for (const consent of consents.filter((c) => code(c, 'consentStatus') === 'GIVEN')) {
       const withdrawnAt = Date.parse(at) >= Date.parse(value(consent, 'consentGivenAt') ?? '') ? at : value(consent, 'consentGivenAt');
-      changes.push({ transition: CONSENT_KIND, id: consent.id, useCase: 'UC-05.05', changes: { consentStatus: status, consentWithdrawnAt: withdrawnAt } });
+      changes.push({ transition: CONSENT_KIND, id: consent.id, useCase: 'UC-05.05', changes: { consentStatus: status, consentWithdrawnAt: withdrawnAt }, guard: (latest) => {
+        if (code(latest, 'consentStatus') !== 'GIVEN') throw new StateConflictError(`consent ${reference} is already ${code(latest, 'consentStatus')}`, { currentStatus: code(latest, 'consentStatus') });
+      } });
       const assetIri = value(consent, 'consentAsset');
       if (!assetIri) continue;
       const asset = await this.args.records.get(ASSET_KIND, idOf(assetIri));

@@ -329,7 +329,10 @@ export class MarketUnitService {
     if (type === 'SPG' && points.length < 2) {
       throw new InvalidRecordError('body', 'a service providing group spans more than one accounting point; these assets are all behind one', [{ severity: 'Violation', field: 'assets', message: 'create an SPU (marketUnitType SPU) for assets behind a single accounting point', sourceShape: 'UC-03.01 SPG rule' }]);
     }
-    if (type !== 'SPU') return undefined;
+    if (type !== 'SPU') {
+      if (declared !== undefined) throw new InvalidRecordError('body', 'a service providing group has no single accounting point', [{ severity: 'Violation', pointer: '/unitAccountingPoint', field: 'unitAccountingPoint', value: String(declared), message: 'leave unitAccountingPoint out: an SPG spans several accounting points' }]);
+      return undefined;
+    }
     if (declared !== undefined && declared !== points[0] && !points[0].endsWith(`/${String(declared)}`)) {
       throw new InvalidRecordError('body', 'the declared accounting point is not the assets\'', [{ severity: 'Violation', field: 'unitAccountingPoint', message: 'leave unitAccountingPoint out: the registry sets it from the assets' }]);
     }

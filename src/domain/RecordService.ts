@@ -294,7 +294,8 @@ export class RecordService {
     for (const change of changes) {
       if ('create' in change) {
         // A caller-given ID (a market unit's) must be new: IDs are never reused.
-        if (change.id !== undefined && (await this.exists(change.create, change.id))) throw new DuplicateRecordError(`${change.create.path}/${change.id} exists: IDs are never reused, choose another`, change.id, this.recordIri(change.create, change.id), [change.create.idField]);
+        const created = this.recordIri(change.create, change.id ?? '');
+        if (change.id !== undefined && (pending.has(created) || (await this.exists(change.create, change.id)))) throw new DuplicateRecordError(`${change.create.path}/${change.id} exists: IDs are never reused, choose another`, change.id, this.recordIri(change.create, change.id), [change.create.idField]);
         const p = await this.prepareCreate(change.create, change.body, actor, change.id, { pending, useCase: change.useCase, system: change.system });
         add.push(...p.record, ...p.activity, ...p.access);
         pending.set(p.iri, p.audiences.PUBLIC);

@@ -109,7 +109,7 @@ export class SwitchService {
 
   /** Completes every switch whose notice period has ended (the scheduler calls this). */
   async completeDue(): Promise<number> {
-    const rows = await selectBindings(this.args.store, `SELECT ?s WHERE { GRAPH ?s { ?s <${FMAR}switchStatus> <${FMAR_CODE}SwitchStatus/NOTICE_PERIOD> ; <${FMAR}noticePeriodEndsAt> ?end } FILTER (?end <= "${this.now().toISOString()}"^^<http://www.w3.org/2001/XMLSchema#dateTime>) } ORDER BY ?end LIMIT 100`);
+    const rows = await selectBindings(this.args.store, `SELECT ?s WHERE { GRAPH ?s { ?s <${FMAR}switchStatus> <${FMAR_CODE}SwitchStatus/NOTICE_PERIOD> ; <${FMAR}noticePeriodEndsAt> ?end } FILTER (?end <= "${this.now().toISOString()}"^^<http://www.w3.org/2001/XMLSchema#dateTime>) } ORDER BY ?end`);
     let done = 0;
     for (const row of rows) {
       try {

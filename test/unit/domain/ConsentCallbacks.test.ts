@@ -75,16 +75,7 @@ describe('ConsentCallbacks', function () {
     assert.deepEqual(suspended, { type: 'ConsentRevoked', reference: toA, consents: [consentToA.id], suspendedAssets: [a.id], rejectedSwitches: [] });
     assert.equal(code(await t.registry.records.get(ASSET_KIND, a.id), 'assetRegistrationStatus'), 'SUSPENDED_CONSENT_REVOKED');
   });
-
-  // BUG: the replay check (ConsentService.readCallback -> processed) and the write of the processed marker
-  // (ConsentCallbacks.process -> writeTogether) are not atomic. Two deliveries of one event that overlap (the CCS
-  // retries a delivery that timed out while the registry is still processing it) both pass the check and both
-  // write: the Consent record gets a second REVOKED version (the revocation transition has no guard on GIVEN)
-  // and the marker graph two processedAt values; for SwitchRequested two switches are created. Suggested fix:
-  // serialise processing per eventId (e.g. RecordService.exclusive / a lock keyed by the callback graph) and
-  // re-check `processed` inside it, and/or make the commit require the marker's absence, plus a guard on the
-  // consent transition (`consentStatus` must still be GIVEN).
-  it.skip('processes one of two overlapping deliveries of the same event, and refuses the other as a replay', async () => {
+  it('processes one of two overlapping deliveries of the same event, and refuses the other as a replay', async () => {
     const { consent, reference } = await consumerAsset();
     const [body, signature] = revocation(reference);
     const results = await Promise.allSettled([callbacks.process(body, signature), callbacks.process(body, signature)]);

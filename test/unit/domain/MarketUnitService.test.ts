@@ -102,13 +102,7 @@ describe('MarketUnitService', function () {
       const unit = await units.create({ marketUnitType: 'SPU', marketUnitId: unitId(), assets: [byPoint.id, byMpan.id] }, principalA);
       assert.equal(value(unit, 'unitAccountingPoint'), point('101234567008'));
     });
-
-    // BUG: MarketUnitService.create checks a declared unitAccountingPoint only for an SPU (checkTypeRule returns
-    // before the check for an SPG) and then writes `...fields` as the body, so an SPG is stored with whatever
-    // accounting point its FSP declared, though it spans several (and PUT then refuses to change it). Suggested
-    // fix: in create (and checkTypeRule), refuse a unitAccountingPoint for an SPG (422 on unitAccountingPoint),
-    // or drop it from `fields` before writing.
-    it.skip('does not store an accounting point declared for an SPG', async () => {
+    it('does not store an accounting point declared for an SPG', async () => {
       const a1 = await asset(t.registry, fspA.iri, '101234567010');
       const a2 = await asset(t.registry, fspA.iri, '101234567011');
       const id = unitId();

@@ -115,13 +115,7 @@ describe('RecordService.writeTogether', function () {
     );
     assert.deepEqual(await snapshot([a1, taken]), before);
   });
-
-  // BUG: writeTogether checks a caller-given ID only against the store (`exists`), not against the creates
-  // earlier in the same unit: two creates with one new ID are both prepared and committed into the same graph,
-  // so the record ends up with two assetNames, two registration activities and one merged state. Suggested fix
-  // in RecordService.writeUnlocked: keep a Set of the IRIs created in this unit and throw DuplicateRecordError
-  // when a create's IRI is already in it (or when `pending` already holds it).
-  it.skip('refuses two creates with the same caller-given ID in one unit', async () => {
+  it('refuses two creates with the same caller-given ID in one unit', async () => {
     const id = uuidv7();
     const before = t.registry.store.head().sequence;
     await assert.rejects(t.registry.records.writeTogether([{ create: ASSET_KIND, id, body: assetBody('One') }, { create: ASSET_KIND, id, body: assetBody('Two') }], actorA), DuplicateRecordError);
