@@ -5,8 +5,11 @@ import { PreconditionFailedError, type StoreTransaction } from './RegistryStore.
  * A transaction as the exact change it makes to the current state: removals that exist, additions that do
  * not. Both backends journal and apply this, so replay and audit see only real changes.
  */
+/** N-Quads has no prefixes: one writer serves every key. */
+const keyWriter = new Writer({ format: 'N-Quads' });
+
 export function quadKey(q: Quad): string {
-  return new Writer({ format: 'N-Quads' }).quadToString(q.subject, q.predicate, q.object, q.graph);
+  return keyWriter.quadToString(q.subject, q.predicate, q.object, q.graph);
 }
 
 /** The graphs a transaction touches: the ones it replaces, the ones its quads belong to, the ones it requires. */
