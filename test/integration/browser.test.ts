@@ -14,7 +14,7 @@ describe('Pages and descriptions for people and tools', () => {
     assert.match(html.text, /<h1>FMAR registry<\/h1>/);
     assert.match(html.text, /<a href="\/assets">assets<\/a>: 0/);
     const json = await asAdmin(t.app).get('/').set('Accept', 'application/json').expect(200);
-    assert.deepEqual(json.body.records, { organisations: 0, users: 0, platforms: 0, delegations: 0, assets: 0, 'connection-limits': 0, 'category-schemas': 0 });
+    assert.deepEqual(json.body.records, { organisations: 0, users: 0, platforms: 0, delegations: 0, assets: 0, 'connection-limits': 0, 'category-schemas': 0, 'market-units': 0, memberships: 0, switches: 0, 'service-windows': 0, consents: 0, qualifications: 0 });
   });
 
   it('describes every endpoint in OpenAPI 3.1 with the generated schemas, and serves an interactive reference', async () => {

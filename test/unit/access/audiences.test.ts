@@ -203,8 +203,8 @@ describe('audiences', () => {
     });
 
     it('a kind without rules is readable by administrators only, its activities by the audit trail', () => {
-      const unit = `${BASE}market-units/m1`;
-      assertAudiences(recordAudiences(BASE, `${FMAR}MarketUnit`, unit, recordQuads(unit, 'MarketUnit', { responsibleFSP: ORG }), DNO_AREAS), {
+      const dispute = `${BASE}disputes/d1`;
+      assertAudiences(recordAudiences(BASE, `${FMAR}Dispute`, dispute, recordQuads(dispute, 'Dispute', { raisedBy: ORG }), DNO_AREAS), {
         PUBLIC: [],
         RESTRICTED: [],
         PERSONAL: [],

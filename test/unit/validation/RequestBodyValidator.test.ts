@@ -19,8 +19,8 @@ describe('A request body validator', () => {
 
   it('has a schema for every record class', () => {
     assert.deepEqual(bodies.resourceTypes(), [
-      'AccountingPoint', 'Asset', 'CategorySchema', 'ConnectionLimit', 'Consent', 'DelegationGrant', 'Device', 'Dispute', 'EquivalenceEntry',
-      'MarketUnitMembership', 'Organisation', 'Platform', 'Product', 'ProductVersion', 'Qualification', 'ServiceProvidingGroup', 'ServiceProvidingUnit', 'User',
+      'AccountingPoint', 'Asset', 'AssetSwitch', 'CategorySchema', 'ConnectionLimit', 'Consent', 'DelegationGrant', 'Device', 'Dispute', 'EquivalenceEntry',
+      'MarketUnitMembership', 'Organisation', 'Platform', 'Product', 'ProductVersion', 'Qualification', 'ServiceProvidingGroup', 'ServiceProvidingUnit', 'ServiceWindow', 'User',
     ]);
   });
 
