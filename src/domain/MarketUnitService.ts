@@ -82,9 +82,9 @@ export class MarketUnitService {
         create: kind,
         id,
         // The body as its JSON Schema reads it (its class and, for an SPU, the accounting point the assets gave);
-        // stored with both its classes (MARKET_UNIT_KIND).
-        body: { ...fields, '@type': kind.className, ...(point ? { unitAccountingPoint: point } : {}) },
-        system: { '@type': [kind.className, MARKET_UNIT_KIND.className], unitGspGroups: areasOf(members) },
+        // the kind adds fmar:MarketUnit (RecordKind.alsoTypedAs).
+        body: { ...fields, marketUnitId: id, '@type': kind.className, ...(point ? { unitAccountingPoint: point } : {}) },
+        system: { unitGspGroups: areasOf(members) },
       },
       ...members.map((m): RecordChange => ({ create: MEMBERSHIP_KIND, body: { ofMarketUnit: unitIri, memberAsset: m.state.iri }, system: { memberSince: at } })),
     ], actor);
@@ -95,11 +95,17 @@ export class MarketUnitService {
   async update(id: string, body: Record<string, unknown>, ifMatch: number[] | '*' | undefined, principal: Principal): Promise<RecordState> {
     const current = await this.args.records.get(MARKET_UNIT_KIND, id);
     const actor = authorizeAssetWrite(principal, 'MANAGE_MARKET_UNITS', value(current, 'responsibleFSP'));
-    const { assets, marketUnitType, ...fields } = body;
+    const { assets, marketUnitType, '@id': sentId, ...fields } = body;
+    // A client may send back the @id it read; the unit's ID (its IRI) never changes.
+    if (sentId !== undefined && sentId !== current.iri) throw new InvalidRecordError('body', 'a unit keeps its ID', [{ severity: 'Violation', pointer: '/@id', field: '@id', value: String(sentId), message: `leave @id out or send ${current.iri}` }]);
+    if (fields.marketUnitId !== undefined && fields.marketUnitId !== id) throw new InvalidRecordError('body', 'a unit keeps its ID', [{ severity: 'Violation', pointer: '/marketUnitId', field: 'marketUnitId', value: String(fields.marketUnitId), message: `the unit's ID is ${id}: IDs never change` }]);
     if (assets !== undefined || marketUnitType !== undefined) throw new InvalidRecordError('body', 'a unit\'s assets and type are not changed by PUT', [{ severity: 'Violation', field: assets !== undefined ? 'assets' : 'marketUnitType', message: 'change the assets with POST /market-units/{id}/composition; a unit keeps its type' }]);
-    if (fields.unitAccountingPoint !== undefined && fields.unitAccountingPoint !== value(current, 'unitAccountingPoint')) throw new InvalidRecordError('body', 'the accounting point follows the unit\'s assets', [{ severity: 'Violation', field: 'unitAccountingPoint', message: 'an SPU\'s accounting point is that of its assets; it is not changed by PUT' }]);
-    const types = current.quads.filter((q) => q.subject.value === current.iri && q.predicate.value === 'http://www.w3.org/1999/02/22-rdf-syntax-ns#type').map((q) => q.object.value.slice(FMAR.length));
-    return this.args.records.replace(MARKET_UNIT_KIND, id, { ...fields, '@type': types, ...(value(current, 'unitAccountingPoint') ? { unitAccountingPoint: value(current, 'unitAccountingPoint') } : {}) }, ifMatch, actor, (latest) => {
+    const point = value(current, 'unitAccountingPoint');
+    // Sent back as read (the record ID of the accounting point, or its IRI), it may stay; it may not change.
+    if (fields.unitAccountingPoint !== undefined && fields.unitAccountingPoint !== point && !point?.endsWith(`/${String(fields.unitAccountingPoint)}`)) throw new InvalidRecordError('body', 'the accounting point follows the unit\'s assets', [{ severity: 'Violation', field: 'unitAccountingPoint', message: 'an SPU\'s accounting point is that of its assets; it is not changed by PUT' }]);
+    // Replaced as its concrete class (its JSON Schema); the kind keeps fmar:MarketUnit on it.
+    const kind = current.quads.some((q) => q.subject.value === current.iri && q.object.value === SPU_KIND.classIri) ? SPU_KIND : SPG_KIND;
+    return this.args.records.replace(kind, id, { ...fields, marketUnitId: id, '@type': kind.className, ...(point ? { unitAccountingPoint: point } : {}) }, ifMatch, actor, (latest) => {
       authorizeAssetWrite(principal, 'MANAGE_MARKET_UNITS', value(latest, 'responsibleFSP'));
       if (code(latest, 'marketUnitStatus') === 'DE_REGISTERED') throw new StateConflictError('the unit is de-registered', { currentStatus: 'DE_REGISTERED' });
     });

@@ -22,6 +22,8 @@ export interface RecordKind {
   readableWith?: string;
   /** Set from the acting organisation rather than the body. */
   responsibleOrganisationField?: string;
+  /** A class every record of the kind also carries, whatever its body says (an SPU is also a fmar:MarketUnit). */
+  alsoTypedAs?: string;
   useCases: { create: string; replace: string };
 }
 
@@ -126,8 +128,8 @@ export const MARKET_UNIT_KIND: RecordKind = {
 };
 
 /** The concrete classes a market unit is created as (JSON Schema and shapes of each). */
-export const SPU_KIND: RecordKind = { ...MARKET_UNIT_KIND, className: 'ServiceProvidingUnit', classIri: `${FMAR}ServiceProvidingUnit` };
-export const SPG_KIND: RecordKind = { ...MARKET_UNIT_KIND, className: 'ServiceProvidingGroup', classIri: `${FMAR}ServiceProvidingGroup` };
+export const SPU_KIND: RecordKind = { ...MARKET_UNIT_KIND, className: 'ServiceProvidingUnit', classIri: `${FMAR}ServiceProvidingUnit`, alsoTypedAs: MARKET_UNIT_KIND.classIri };
+export const SPG_KIND: RecordKind = { ...MARKET_UNIT_KIND, className: 'ServiceProvidingGroup', classIri: `${FMAR}ServiceProvidingGroup`, alsoTypedAs: MARKET_UNIT_KIND.classIri };
 
 export const MEMBERSHIP_KIND: RecordKind = {
   className: 'MarketUnitMembership',

@@ -524,6 +524,7 @@ export class RecordService {
     } catch (error) {
       throw new InvalidRecordError('json-ld', (error as Error).message, [{ severity: 'Violation', message: (error as Error).message }]);
     }
+    if (kind.alsoTypedAs && !quads.some((q) => q.subject.value === iri && q.predicate.value === `${RDF}type` && q.object.value === kind.alsoTypedAs)) quads.push(quad(namedNode(iri), namedNode(`${RDF}type`), namedNode(kind.alsoTypedAs)));
     const foreign = quads.filter((q) => q.subject.value !== iri || q.object.termType === 'BlankNode' || !this.allowedPredicates.has(q.predicate.value));
     if (foreign.length) {
       throw new InvalidRecordError('json-ld', 'a record describes only itself, with the ontology\'s properties: nested objects, @graph, @reverse, blank nodes and other vocabularies are not accepted', foreign.slice(0, 10).map((q) => ({ severity: 'Violation', path: q.predicate.value, value: q.object.value, message: `statement about ${q.subject.value} is not part of this record` })));

@@ -62,6 +62,19 @@ describe('Market units (UC-03.01, 03.02, 03.03, 03.05)', function () {
     const dno = await request(t.app).get(`/market-units/${id}`).set(dnoA.keys.ASSET_MANAGER).expect(200);
     assert.equal(dno.body.unitAccountingPoint, undefined);
     await request(t.app).get(`/market-units/${id}`).set(dnoB.keys.ASSET_MANAGER).expect(404);
+    // Its FSP renames it (PUT sends back what it read; PATCH a merge patch); it stays an SPU and a market unit.
+    const read1 = await request(t.app).get(`/market-units/${id}`).set(A()).expect(200);
+    const renamedRes = await request(t.app).put(`/market-units/${id}`).set(A()).set('If-Match', '"v1.jsonld"').send({ ...read1.body, marketUnitName: 'Green Park site (renamed)' });
+    assert.equal(renamedRes.status, 200, JSON.stringify(renamedRes.body));
+    const renamed = renamedRes;
+    assert.equal(renamed.body.marketUnitName, 'Green Park site (renamed)');
+    assert.deepEqual([renamed.body['@type']].flat().sort(), ['MarketUnit', 'ServiceProvidingUnit']);
+    const patched = await request(t.app).patch(`/market-units/${id}`).set(A()).set('If-Match', '"v2.jsonld"').type('application/merge-patch+json').send({ bmUnitId: 'V__GPARK001' }).expect(200);
+    assert.equal(patched.body.bmUnitId, 'V__GPARK001');
+    assert.equal(patched.body.marketUnitName, 'Green Park site (renamed)');
+    await request(t.app).put(`/market-units/${id}`).set(A()).set('If-Match', '"v3.jsonld"').send({ ...read1.body, assets: [a1] }).expect(422);
+    await request(t.app).put(`/market-units/${id}`).set(fspB.keys.ASSET_MANAGER).set('If-Match', '"v3.jsonld"').send({ ...read1.body, marketUnitName: 'Hijack' }).expect(403);
+    assert.equal((await request(t.app).get('/market-units').query({ limit: 100 }).set(A()).expect(200)).body.items.filter((u: { marketUnitId: string }) => u.marketUnitId === id).length, 1);
     // IDs are never reused.
     const again = await request(t.app).post('/market-units').set(A()).send({ marketUnitType: 'SPU', marketUnitId: id, assets: [a1] }).expect(409);
     assert.equal(again.body.existingId, id);
