@@ -1,17 +1,18 @@
 import { authorizeSystemOperatorWrite } from '../access/AccessPolicy.js';
 import type { Principal } from '../access/Principal.js';
 import type { RegistryStore } from '../store/RegistryStore.js';
-import { AccessDeniedError, AuthenticationError, InvalidRecordError, RecordNotFoundError } from './errors.js';
+import { AccessDeniedError, AuthenticationError, InvalidRecordError, RecordNotFoundError, StateConflictError } from './errors.js';
 import { idOf } from './MarketUnitService.js';
 import { MARKET_UNIT_KIND, QUALIFICATION_KIND } from './RecordKind.js';
 import type { RecordService, RecordState } from './RecordService.js';
-import { value } from './recordValues.js';
+import { code, value } from './recordValues.js';
 import { actingSystemOperator, areasOfRecord } from './systemOperators.js';
 
 /**
  * UC-04.02 Record Market Unit Qualification Status, as far as units need it (issue #8): a system operator of
  * one of the unit's areas records the outcome of its assessment (status, facet, validity); the same operator
- * updates it. Qualifications in force block a unit's de-registration (UC-03.05) and move with a re-assigned
+ * updates it. An outcome (qualified or failed) for a unit awaiting re-assessment after a material composition
+ * change (UC-03.03) makes it active again. Qualifications in force block a unit's de-registration (UC-03.05) and move with a re-assigned
  * unit by the configured rule (UC-03.02). The product catalogue (UC-04.01) comes with its own issue: the
  * product version is referenced, not checked.
  */
@@ -23,7 +24,15 @@ export class QualificationService {
     const unit = await this.unit(body.qualifiedUnit);
     const operator = await actingSystemOperator(this.args.records, principal, 'qualification outcomes');
     const actor = authorizeSystemOperatorWrite(principal, operator, await areasOfRecord(this.args.store, this.args.baseIri, unit.iri), 'recording qualification outcomes');
-    const [state] = await this.args.records.writeTogether([{ create: QUALIFICATION_KIND, body: { ...body, qualifiedUnit: unit.iri }, system: { outcomeRecordedAt: this.now() } }], actor);
+    // UC-03.03: a unit whose composition changed materially is active again once a system operator has recorded
+    // the outcome of its re-assessment (qualified or failed), in the same transaction as the outcome.
+    const reassessed = code(unit, 'marketUnitStatus') === 'REASSESSMENT_REQUIRED' && ['QUALIFIED', 'FAILED'].includes(String(body.qualificationStatus));
+    const [state] = await this.args.records.writeTogether([
+      { create: QUALIFICATION_KIND, body: { ...body, qualifiedUnit: unit.iri }, system: { outcomeRecordedAt: this.now() } },
+      ...(reassessed ? [{ transition: MARKET_UNIT_KIND, id: unit.id, useCase: 'UC-04.02', changes: { marketUnitStatus: 'ACTIVE' }, guard: (latest: RecordState) => {
+        if (code(latest, 'marketUnitStatus') !== 'REASSESSMENT_REQUIRED') throw new StateConflictError('the unit is no longer awaiting re-assessment; record the outcome again', { currentStatus: code(latest, 'marketUnitStatus') });
+      } }] : []),
+    ], actor);
     return state;
   }
 

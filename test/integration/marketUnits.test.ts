@@ -134,6 +134,9 @@ describe('Market units (UC-03.01, 03.02, 03.03, 03.05)', function () {
     assert.ok(events.some((e) => e.type === 'ev:MarketUnitStatusChanged' && e.record.endsWith(`/${id}`) && e.statusTo === 'REASSESSMENT_REQUIRED'), JSON.stringify(events));
     const other = (await request(t.app).get('/feed').query({ after: feedBefore }).set(dnoB.keys.ASSET_MANAGER).expect(200)).body.items as { record: string }[];
     assert.ok(!other.some((e) => e.record.endsWith(`/${id}`)), 'another area\'s operator is not told');
+    // The area's operator re-assesses the unit: recording its outcome makes the unit active again.
+    await request(t.app).post('/qualifications').set(dnoA.keys.ASSET_MANAGER).send({ qualifiedUnit: id, forProductVersion: 'http://registry.test/product-versions/PEAK-1', qualificationFacet: 'PRODUCT', qualificationStatus: 'QUALIFIED', validFrom: new Date().toISOString().slice(0, 10) }).expect(201);
+    assert.equal((await request(t.app).get(`/market-units/${id}`).set(A()).expect(200)).body.marketUnitStatus, 'ACTIVE');
     const wrong = await request(t.app).post(`/market-units/${id}/composition`).set(A()).send({ remove: [small] }).expect(422);
     assert.match(wrong.body.detail, /not a member/);
     const all = await request(t.app).get(`/market-units/${id}/composition`).set(A()).expect(200);
