@@ -3,6 +3,7 @@ import { DataFactory, type Quad } from 'n3';
 import { audience, mayRead, principalAudiences, recordAudiences, type RecordAudiences } from '../../../src/access/audiences.js';
 import type { Principal } from '../../../src/access/Principal.js';
 import { FMAR, FMAR_CODE, RDF } from '../../../src/rdf/namespaces.js';
+import { assertAudiences } from '../../support/audienceAssertions.js';
 
 const { namedNode, literal, quad } = DataFactory;
 
@@ -29,14 +30,6 @@ function recordQuads(iri: string, classNames: string[], properties: Record<strin
 
 const audiencesOf = (className: string, iri: string, classes: string[], properties: Record<string, string | string[]>) => recordAudiences(BASE, `${FMAR}${className}`, iri, recordQuads(iri, classes, properties), NO_DNO_AREAS);
 
-const sorted = (a: readonly string[]) => [...a].sort();
-
-function assertAudiences(actual: RecordAudiences, expected: RecordAudiences): void {
-  assert.deepEqual(sorted(actual.PUBLIC), sorted(expected.PUBLIC), 'PUBLIC');
-  assert.deepEqual(sorted(actual.RESTRICTED), sorted(expected.RESTRICTED), 'RESTRICTED');
-  assert.deepEqual(sorted(actual.PERSONAL), sorted(expected.PERSONAL), 'PERSONAL');
-  assert.deepEqual(sorted(actual.activity), sorted(expected.activity), 'activity');
-}
 
 function user(organisationIri: string, organisationRoles: string[], extra: Partial<Principal> = {}): Principal {
   return { kind: 'user', agentIri: `${organisationIri}-user`, organisationIri, organisationRoles, userRoles: ['ASSET_MANAGER'], networkAreas: [], operatedPlatforms: [], credentialId: 'test', ...extra };

@@ -3,6 +3,7 @@ import { DataFactory, type Quad } from 'n3';
 import { audience, holdsPersonalAudience, mayRead, principalAudiences, recordAudiences, type RecordAudiences } from '../../../src/access/audiences.js';
 import { anonymousPrincipal, type DelegationInfo, type Principal } from '../../../src/access/Principal.js';
 import { FMAR, FMAR_CODE, RDF } from '../../../src/rdf/namespaces.js';
+import { assertAudiences, sorted } from '../../support/audienceAssertions.js';
 
 const { namedNode, literal, quad } = DataFactory;
 
@@ -48,14 +49,6 @@ function platform(delegation?: DelegationInfo): Principal {
   };
 }
 
-const sorted = (a: readonly string[]) => [...a].sort();
-
-function assertAudiences(actual: RecordAudiences, expected: RecordAudiences): void {
-  assert.deepEqual(sorted(actual.PUBLIC), sorted(expected.PUBLIC), 'PUBLIC');
-  assert.deepEqual(sorted(actual.RESTRICTED), sorted(expected.RESTRICTED), 'RESTRICTED');
-  assert.deepEqual(sorted(actual.PERSONAL), sorted(expected.PERSONAL), 'PERSONAL');
-  assert.deepEqual(sorted(actual.activity), sorted(expected.activity), 'activity');
-}
 
 describe('audiences', () => {
   describe('audience IRIs', () => {
