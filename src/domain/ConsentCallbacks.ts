@@ -1,4 +1,5 @@
-import type { ConsentService } from './ConsentService.js';
+import type { ConsentCallback, ConsentService } from './ConsentService.js';
+import { value } from './recordValues.js';
 import type { RecordService, RecordState } from './RecordService.js';
 import type { SwitchService } from './SwitchService.js';
 
@@ -22,9 +23,10 @@ export class ConsentCallbacks {
   async process(rawBody: Buffer, signature: string | undefined): Promise<ConsentCallbackOutcome> {
     // Signature and shape first (no lock for what is refused anyway), then one delivery of an event at a time:
     // the replay check is made again inside, so overlapping retries of one event are processed once.
-    const { eventId } = await this.args.consents.readCallback(rawBody, signature);
+    const callback = await this.args.consents.readCallback(rawBody, signature);
+    const { eventId } = callback;
     for (let running = this.inFlight.get(eventId); running; running = this.inFlight.get(eventId)) await running.catch(() => undefined);
-    const work = this.processOnce(rawBody, signature);
+    const work = this.args.consents.refuseReplay(eventId).then(() => this.processOnce(callback));
     this.inFlight.set(eventId, work);
     try {
       return await work;
@@ -33,13 +35,12 @@ export class ConsentCallbacks {
     }
   }
 
-  private async processOnce(rawBody: Buffer, signature: string | undefined): Promise<ConsentCallbackOutcome> {
-    const callback = await this.args.consents.readCallback(rawBody, signature);
+  private async processOnce(callback: ConsentCallback): Promise<ConsentCallbackOutcome> {
     if (callback.type === 'SwitchRequested') return { type: 'SwitchRequested', switch: await this.args.switches.requestFromConsentSolution(callback) };
     const status = callback.type === 'ConsentRevoked' ? 'REVOKED' : 'WITHDRAWN';
     const { changes, consents, suspendedAssets } = await this.args.consents.revocationChanges(callback.reference, status, callback.occurredAt);
     const rejections = await this.args.switches.rejectionsForRevokedConsent(callback.reference, `consent ${callback.reference} was ${status.toLowerCase()} by the consumer (${callback.occurredAt})`);
-    const fsp = consents.map((c) => c.quads.find((q) => q.subject.value === c.iri && q.predicate.value.endsWith('#consentFSP'))?.object.value).find(Boolean);
+    const fsp = consents.map((c) => value(c, 'consentFSP')).find(Boolean);
     await this.args.records.writeTogether([...changes, ...rejections], this.args.consents.callbackActor(fsp), this.args.consents.processedMarker(callback.eventId, callback.type));
     return {
       type: callback.type,

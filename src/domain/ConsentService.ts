@@ -134,7 +134,7 @@ export class ConsentService {
     if (!eventId || eventId.length > 200 || !reference || !['ConsentRevoked', 'ConsentWithdrawn', 'SwitchRequested'].includes(type ?? '')) {
       throw new CallbackRejectedError('the callback needs eventId, reference and a type of ConsentRevoked, ConsentWithdrawn or SwitchRequested', 400);
     }
-    if (await this.processed(eventId)) throw new CallbackRejectedError(`callback ${eventId} was processed before: replays are refused`, 409);
+    await this.refuseReplay(eventId);
     const assetIds = Array.isArray(body.assetIds) ? body.assetIds.filter((a): a is string => typeof a === 'string') : undefined;
     return { eventId, type: type as ConsentCallback['type'], reference, occurredAt: text('occurredAt') ?? this.now().toISOString(), ...(text('gainingFspId') ? { gainingFspId: text('gainingFspId') } : {}), ...(assetIds ? { assetIds } : {}) };
   }
@@ -151,6 +151,11 @@ export class ConsentService {
 
   private callbackGraph(eventId: string): string {
     return `${this.args.baseIri}consent-callbacks/${createHash('sha256').update(eventId).digest('hex')}`;
+  }
+
+  /** Refuses (409) an event whose processed marker is stored. */
+  async refuseReplay(eventId: string): Promise<void> {
+    if (await this.processed(eventId)) throw new CallbackRejectedError(`callback ${eventId} was processed before: replays are refused`, 409);
   }
 
   private async processed(eventId: string): Promise<boolean> {

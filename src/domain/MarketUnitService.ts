@@ -1,6 +1,4 @@
 import { authorizeAssetWrite, PORTFOLIO_ROLES } from '../access/AccessPolicy.js';
-import { accessGraph, readAccessIndex } from '../access/accessIndex.js';
-import { audience } from '../access/audiences.js';
 import { isAdministrator, type Principal } from '../access/Principal.js';
 import { FMAR, FMAR_CODE } from '../rdf/namespaces.js';
 import type { RegistryStore } from '../store/RegistryStore.js';
@@ -9,7 +7,8 @@ import { AccessDeniedError, AuthenticationError, InvalidRecordError, RecordNotFo
 import { currentMembersOf, type Membership } from './marketUnitMemberships.js';
 import { ASSET_KIND, MARKET_UNIT_KIND, MEMBERSHIP_KIND, ORGANISATION_KIND, QUALIFICATION_KIND, SPG_KIND, SPU_KIND, SWITCH_KIND } from './RecordKind.js';
 import type { Actor, RecordChange, RecordService, RecordState } from './RecordService.js';
-import { code, codes, value } from './recordValues.js';
+import { code, codes, value, values } from './recordValues.js';
+import { areasOfRecord } from './systemOperators.js';
 
 /** What happens to a unit's qualifications when it moves to another FSP (UC-03.02: "transferred per rules"). */
 export type QualificationTransferRule = 'transfer' | 'withdraw';
@@ -247,13 +246,11 @@ export class MarketUnitService {
    */
   async planReassignment(unit: RecordState, members: Membership[], gaining: string, useCase: string, evidence: string, skipAssets: ReadonlySet<string> = new Set()): Promise<RecordChange[]> {
     const losing = value(unit, 'responsibleFSP')!;
-    const previous = [...new Set([...unit.quads.filter((q) => q.subject.value === unit.iri && q.predicate.value === `${FMAR}previousResponsibleFSPs`).map((q) => q.object.value), losing])];
-    const changes: RecordChange[] = [{ transition: MARKET_UNIT_KIND, id: unit.id, useCase, changes: { responsibleFSP: gaining, previousResponsibleFSPs: previous, reassignmentEvidence: evidence } }];
+    const changes: RecordChange[] = [{ transition: MARKET_UNIT_KIND, id: unit.id, useCase, changes: { ...handedOver(unit, gaining), reassignmentEvidence: evidence } }];
     for (const m of members) {
       if (skipAssets.has(m.asset)) continue;
       const asset = await this.args.records.get(ASSET_KIND, idOf(m.asset));
-      const owner = value(asset, 'responsibleFSP');
-      if (owner !== gaining) changes.push({ transition: ASSET_KIND, id: asset.id, useCase, changes: { responsibleFSP: gaining, previousResponsibleFSPs: [...new Set([...asset.quads.filter((q) => q.subject.value === asset.iri && q.predicate.value === `${FMAR}previousResponsibleFSPs`).map((q) => q.object.value), ...(owner ? [owner] : [])])] } });
+      if (value(asset, 'responsibleFSP') !== gaining) changes.push({ transition: ASSET_KIND, id: asset.id, useCase, changes: handedOver(asset, gaining) });
       changes.push({ reindex: MEMBERSHIP_KIND, id: idOf(m.iri) });
     }
     for (const q of await this.qualificationsOf(unit.iri)) {
@@ -374,10 +371,7 @@ export class MarketUnitService {
   private async factsFrom(state: RecordState): Promise<MemberFacts> {
     const mpan = value(state, 'importMPAN') ?? value(state, 'exportMPAN');
     const point = value(state, 'accountingPoint') ?? (mpan ? `${this.args.baseIri}accounting-points/${mpan}` : undefined);
-    // The GSP groups system operators read the asset by, as its access index states them.
-    const index = readAccessIndex(await this.args.store.readGraph(accessGraph(state.iri)));
-    const prefix = audience.area(this.args.baseIri, '');
-    const areas = (index.get(state.iri) ?? []).filter((a) => a.startsWith(prefix) && !a.endsWith('/personal')).map((a) => a.slice(prefix.length));
+    const areas = await areasOfRecord(this.args.store, this.args.baseIri, state.iri);
     return { state, accountingPoint: point, areas, capacity: Number(value(state, 'ratedCapacity') ?? 0) || 0, category: code(state, 'assetCategory') };
   }
 
@@ -407,7 +401,7 @@ export class MarketUnitService {
     }
     if (code(sw, 'switchStatus') !== 'COMPLETED') throw refuse(`switch ${switchId} is ${code(sw, 'switchStatus')}`);
     if (value(sw, 'gainingFSP') !== gaining || value(sw, 'losingFSP') !== losing) throw refuse(`switch ${switchId} is not from the unit's FSP to you`);
-    const switched = new Set(sw.quads.filter((q) => q.subject.value === sw.iri && q.predicate.value === `${FMAR}switchedAssets`).map((q) => q.object.value));
+    const switched = new Set(values(sw, 'switchedAssets'));
     const missing = members.filter((m) => !switched.has(m.asset));
     if (missing.length) throw refuse(`${missing.length} of the unit's assets were not in switch ${switchId}`);
     return `switch ${switchId}`;
@@ -430,6 +424,15 @@ function assetIdsOf(given: unknown, field = 'assets'): string[] {
 
 function areasOf(members: MemberFacts[]): string[] {
   return [...new Set(members.flatMap((m) => m.areas))].sort();
+}
+
+/**
+ * The fields that hand a unit or an asset over to another FSP (UC-03.02, UC-03.04): the new responsible FSP, and
+ * the one it leaves added to the previous ones, who keep its audit trail.
+ */
+export function handedOver(state: RecordState, gaining: string): { responsibleFSP: string; previousResponsibleFSPs: string[] } {
+  const owner = value(state, 'responsibleFSP');
+  return { responsibleFSP: gaining, previousResponsibleFSPs: [...new Set([...values(state, 'previousResponsibleFSPs'), ...(owner ? [owner] : [])])] };
 }
 
 export function idOf(iri: string): string {

@@ -1,4 +1,5 @@
 import { authorizeAssetWrite } from '../access/AccessPolicy.js';
+import type { Quad } from 'n3';
 import type { Principal } from '../access/Principal.js';
 import { FMAR, FMAR_CODE } from '../rdf/namespaces.js';
 import type { RegistryStore } from '../store/RegistryStore.js';
@@ -7,10 +8,10 @@ import type { ConsentCallback, ConsentService } from './ConsentService.js';
 import { ConsentRefusedError } from './ConsentService.js';
 import { AuthenticationError, InvalidRecordError, RecordNotFoundError, StateConflictError, type InvalidRecordResult } from './errors.js';
 import { activeMembershipsOfAsset, currentMembersOf, type Membership } from './marketUnitMemberships.js';
-import { idOf, type MarketUnitService } from './MarketUnitService.js';
+import { handedOver, idOf, type MarketUnitService } from './MarketUnitService.js';
 import { ASSET_KIND, MARKET_UNIT_KIND, ORGANISATION_KIND, SWITCH_KIND } from './RecordKind.js';
 import type { Actor, RecordChange, RecordService, RecordState } from './RecordService.js';
-import { code, value } from './recordValues.js';
+import { code, value, values } from './recordValues.js';
 
 export interface SwitchServiceArgs {
   records: RecordService;
@@ -79,7 +80,7 @@ export class SwitchService {
     return this.submit(gaining.iri, callback.assetIds, callback.reference, this.args.consents.callbackActor(gaining.iri), this.args.consents.processedMarker(callback.eventId, callback.type));
   }
 
-  private async submit(gaining: string, assetsGiven: unknown, reference: unknown, actor: Actor, marker = [] as import('n3').Quad[]): Promise<RecordState> {
+  private async submit(gaining: string, assetsGiven: unknown, reference: unknown, actor: Actor, marker: Quad[] = []): Promise<RecordState> {
     const assets = await this.switchableAssets(assetsGiven, gaining);
     if (typeof reference !== 'string' || !reference) throw new InvalidRecordError('body', 'a switch needs the consumer\'s consent', [{ severity: 'Violation', pointer: '/consentReference', field: 'consentReference', message: 'give the Consent Reference ID the consumer\'s consent to the gaining FSP produced (requirements §11)' }]);
     const losing = value(assets[0], 'responsibleFSP')!;
@@ -133,7 +134,7 @@ export class SwitchService {
     const losing = value(sw, 'losingFSP')!;
     const reference = value(sw, 'consentReference')!;
     const actor: Actor = { agentIri: this.registryAgent, onBehalfOf: gaining };
-    const assetIris = sw.quads.filter((q) => q.subject.value === sw.iri && q.predicate.value === `${FMAR}switchedAssets`).map((q) => q.object.value);
+    const assetIris = values(sw, 'switchedAssets');
     const assets = await Promise.all(assetIris.map((iri) => this.args.records.get(ASSET_KIND, idOf(iri))));
     const moved = assets.filter((a) => value(a, 'responsibleFSP') !== losing || code(a, 'assetRegistrationStatus') === 'DE_REGISTERED');
     if (moved.length) throw await this.reject(sw, 'ASSET_NOT_SWITCHABLE', `assets changed since the request (de-registered or moved to another FSP): ${moved.map((a) => a.id).join(', ')}`, actor);
@@ -157,8 +158,7 @@ export class SwitchService {
         id: a.id,
         useCase: 'UC-03.04',
         changes: {
-          responsibleFSP: gaining,
-          previousResponsibleFSPs: [...new Set([...a.quads.filter((q) => q.subject.value === a.iri && q.predicate.value === `${FMAR}previousResponsibleFSPs`).map((q) => q.object.value), losing])],
+          ...handedOver(a, gaining),
           // The asset now rests on the consumer's consent to the gaining FSP.
           consentReference: reference,
           ...(code(a, 'assetRegistrationStatus') === 'SUSPENDED_CONSENT_REVOKED' ? { assetRegistrationStatus: 'PENDING_VALIDATION' } : {}),
