@@ -3,6 +3,7 @@ import type { ModelQueries } from '../ontology/modelQueries.js';
 import { XSD } from '../rdf/namespaces.js';
 import type { BulkRowKeys } from './BulkRowKeys.js';
 import type { InvalidRecordResult } from './errors.js';
+import { batchesOf, pipelined } from './batchPipeline.js';
 import { ASSET_KIND } from './RecordKind.js';
 import type { Actor, BulkRow, RecordService } from './RecordService.js';
 
@@ -27,7 +28,7 @@ export interface BulkRegistrationArgs {
   keys: BulkRowKeys;
   model: ModelQueries;
   baseIri: string;
-  /** Rows registered per batch: validated together, then committed together (default 256, as createMany). */
+  /** Rows registered per batch: validated together, then committed together, the next batch validated meanwhile (default 256, as createMany). */
   batchSize?: number;
 }
 
@@ -57,17 +58,9 @@ export class BulkRegistration {
 
   /** Registers the rows for the actor (its organisation is the responsible FSP); one report row per row, in order. */
   async *register(rows: Iterable<BulkUploadRow> | AsyncIterable<BulkUploadRow>, actor: Actor): AsyncGenerator<BulkReportRow> {
-    const batchSize = this.args.batchSize ?? 256;
     const keysInUpload = new Map<string, number>();
-    let batch: BulkUploadRow[] = [];
-    for await (const row of rows) {
-      batch.push(row);
-      if (batch.length >= batchSize) {
-        yield* await this.registerBatch(batch, actor, keysInUpload);
-        batch = [];
-      }
-    }
-    if (batch.length) yield* await this.registerBatch(batch, actor, keysInUpload);
+    // Batches start in upload order (a repeated row key is caught by the first row's batch, synchronously).
+    yield* pipelined(batchesOf(rows, this.args.batchSize ?? 256), (batch) => this.registerBatch(batch, actor, keysInUpload));
   }
 
   private async registerBatch(rows: BulkUploadRow[], actor: Actor, keysInUpload: Map<string, number>): Promise<BulkReportRow[]> {

@@ -17,6 +17,7 @@ import type { RecordValidator } from '../validation/ShaclWorkerPool.js';
 import { DuplicateRecordError, InvalidRecordError, RecordNotFoundError, VersionConflictError, VersionRequiredError, type InvalidRecordResult } from './errors.js';
 import type { CategoryRules } from './CategorySchemas.js';
 import type { RecordKind } from './RecordKind.js';
+import { batchesOf, pipelined } from './batchPipeline.js';
 
 const { namedNode, quad } = DataFactory;
 
@@ -151,20 +152,12 @@ export class RecordService {
    * Bulk registration (UC-02.02 for many assets): every row is validated and accepted or rejected on its own,
    * exactly as `create` would; the accepted rows of a batch are committed at once, each as its own transaction,
    * which the store groups (the journal is synced once per group, not per record). Validation of a batch runs
-   * concurrently (on the SHACL workers).
+   * concurrently (on the SHACL workers), and the next batch is validated while this one is committed.
    * Yields one outcome per row, in row order, after its batch is durable.
    */
   async *createMany(kind: RecordKind, rows: Iterable<BulkRow> | AsyncIterable<BulkRow>, actor: Actor, options: BulkOptions = {}): AsyncGenerator<BulkOutcome> {
     const batchSize = options.batchSize ?? 256;
-    let batch: BulkRow[] = [];
-    for await (const row of rows) {
-      batch.push(row);
-      if (batch.length >= batchSize) {
-        yield* await this.createBatch(kind, batch, actor);
-        batch = [];
-      }
-    }
-    if (batch.length) yield* await this.createBatch(kind, batch, actor);
+    yield* pipelined(batchesOf(rows, batchSize), (batch) => this.createBatch(kind, batch, actor));
   }
 
   private async createBatch(kind: RecordKind, rows: BulkRow[], actor: Actor): Promise<BulkOutcome[]> {

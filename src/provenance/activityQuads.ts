@@ -53,8 +53,10 @@ export function activityQuads(a: ActivityDescription): Quad[] {
 }
 
 /** SHA-256 of the sorted N-Triples of the content: the same record content always hashes the same. */
+/** N-Triples has no prefixes: one writer serves every hash. */
+const tripleWriter = new Writer({ format: 'N-Triples' });
+
 export function contentHash(quads: Quad[]): string {
-  const writer = new Writer({ format: 'N-Triples' });
-  const lines = [...new Set(quads.map((q) => writer.quadToString(q.subject, q.predicate, q.object)))].sort();
+  const lines = [...new Set(quads.map((q) => tripleWriter.quadToString(q.subject, q.predicate, q.object)))].sort();
   return createHash('sha256').update(lines.join('')).digest('hex');
 }

@@ -8,6 +8,7 @@ import { PreconditionFailedError, type StoreTransaction } from './RegistryStore.
 /** N-Quads has no prefixes: one writer serves every key. */
 const keyWriter = new Writer({ format: 'N-Quads' });
 
+/** A quad's identity: its N-Quads line, with its line end (what `Writer.quadToString` gives). */
 export function quadKey(q: Quad): string {
   return keyWriter.quadToString(q.subject, q.predicate, q.object, q.graph);
 }
@@ -23,8 +24,11 @@ export async function exactPatch(transaction: StoreTransaction, readGraph: (grap
   return patchAgainst(transaction, current);
 }
 
-/** The synchronous core, for a backend that can read its state without waiting. */
-export function patchAgainst(transaction: StoreTransaction, current: Map<string, Map<string, Quad>>): { removed: Quad[]; added: Quad[] } {
+/**
+ * The synchronous core, for a backend that can read its state without waiting. `addedLines`: the added quads
+ * as N-Quads lines (their keys without the line end), so that they are serialised once.
+ */
+export function patchAgainst(transaction: StoreTransaction, current: Map<string, Map<string, Quad>>): { removed: Quad[]; added: Quad[]; addedLines: string[] } {
   for (const q of transaction.requires ?? []) if (!current.get(q.graph.value)!.has(quadKey(q))) throw new PreconditionFailedError(q);
   const removed = new Map<string, Quad>();
   for (const graph of transaction.replaceGraphs ?? []) for (const [key, q] of current.get(graph)!) removed.set(key, q);
@@ -37,5 +41,5 @@ export function patchAgainst(transaction: StoreTransaction, current: Map<string,
     if (removed.has(key)) removed.delete(key);
     else if (!current.get(q.graph.value)!.has(key)) added.set(key, q);
   }
-  return { removed: [...removed.values()], added: [...added.values()] };
+  return { removed: [...removed.values()], added: [...added.values()], addedLines: [...added.keys()].map((key) => key.slice(0, -1)) };
 }

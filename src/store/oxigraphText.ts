@@ -24,6 +24,17 @@ export function patchToOxigraph(record: Pick<PatchRecord, 'removed' | 'added'>, 
   };
 }
 
+/**
+ * Patches of graph-disjoint records as one (the order among them does not matter): the removals as one
+ * SPARQL request of several DELETE DATA operations, the additions as one N-Quads text.
+ */
+export function mergePatches(patches: OxigraphPatch[]): OxigraphPatch {
+  if (patches.length === 1) return patches[0];
+  const deletes = patches.flatMap((p) => (p.deleteUpdate ? [p.deleteUpdate] : []));
+  const adds = patches.flatMap((p) => (p.addNQuads ? [p.addNQuads] : []));
+  return { ...(deletes.length ? { deleteUpdate: deletes.join(' ;\n') } : {}), ...(adds.length ? { addNQuads: adds.join('') } : {}) };
+}
+
 /** Removals first, then additions: the order of the patch record. */
 export function applyOxigraphPatch(store: oxigraph.Store, patch: OxigraphPatch): void {
   if (patch.deleteUpdate) store.update(patch.deleteUpdate);

@@ -50,6 +50,55 @@ describe('The Oxigraph registry store', () => {
     await store.close();
   });
 
+  it('applies concurrent commits to different graphs as one load, each visible once acknowledged', async () => {
+    const store = await OxigraphRegistryStore.open({ dataDir: dir });
+    const applied: string[] = [];
+    store.onPatch((patch) => applied.push(patch.addNQuads ?? ''));
+    const commits = [1, 2, 3, 4, 5, 6, 7, 8].map((n) => store.commit({ add: record(n, `asset ${n}`) }));
+    const first = await commits[0];
+    // The first acknowledgement applies the whole group: every commit queued so far, in one patch.
+    assert.equal(first.sequence, 1);
+    assert.equal(applied.length, 1);
+    assert.equal(applied[0].trim().split('\n').length, 16);
+    await Promise.all(commits);
+    assert.equal((await names(store)).length, 8);
+    await store.close();
+  });
+
+  it('works out a commit on a graph a queued commit changes against that change', async () => {
+    const store = await OxigraphRegistryStore.open({ dataDir: dir });
+    const added = store.commit({ add: record(1, 'one') });
+    const renamed = store.commit({ replaceGraphs: [g(1)], add: record(1, 'uno') });
+    const kept = store.commit({ add: record(1, 'uno'), requires: [record(1, 'uno')[0]] });
+    await Promise.all([added, renamed, kept]);
+    const [first, second, third] = await store.readJournal(1, 10);
+    assert.equal(first.added.length, 2);
+    // Exact patches: the rename removes only the old name (the capacity stays), the last commit changes nothing.
+    assert.deepEqual(second.removed.map((q) => q.object.value), ['one']);
+    assert.deepEqual(second.added.map((q) => q.object.value), ['uno']);
+    assert.deepEqual([third.removed.length, third.added.length], [0, 0]);
+    assert.deepEqual(await names(store), ['uno']);
+    await store.close();
+    const reopened = await OxigraphRegistryStore.open({ dataDir: dir });
+    assert.deepEqual(await names(reopened), ['uno']);
+    assert.equal((await reopened.readGraph(g(1))).length, 2);
+    await reopened.close();
+  });
+
+  it('replays a journal of many changes to the same graphs to the same state', async () => {
+    const store = await OxigraphRegistryStore.open({ dataDir: dir });
+    for (let round = 0; round < 5; round++) {
+      await Promise.all([1, 2, 3].map((n) => store.commit({ replaceGraphs: [g(n)], add: record(n, `a${n} round ${round}`) })));
+    }
+    await store.commit({ replaceGraphs: [g(2)], add: [] });
+    const before = await names(store);
+    await store.close();
+    const reopened = await OxigraphRegistryStore.open({ dataDir: dir });
+    assert.deepEqual(await names(reopened), before);
+    assert.deepEqual(before, ['a1 round 4', 'a3 round 4']);
+    await reopened.close();
+  });
+
   it('recovers exactly the committed state from the journal alone', async () => {
     const store = await OxigraphRegistryStore.open({ dataDir: dir, snapshotEvery: 0 });
     await Promise.all([1, 2, 3, 4, 5].map((n) => store.commit({ add: record(n, `asset ${n}`) })));
