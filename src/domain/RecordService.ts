@@ -18,6 +18,7 @@ import { DuplicateRecordError, InvalidRecordError, RecordNotFoundError, VersionC
 import type { CategoryRules } from './CategorySchemas.js';
 import type { RecordKind } from './RecordKind.js';
 import { batchesOf, pipelined } from './batchPipeline.js';
+import { FRIENDLY_CODE_KEY, friendlyCodeKeyQuads } from './friendlyCodeKey.js';
 
 const { namedNode, quad } = DataFactory;
 
@@ -197,7 +198,7 @@ export class RecordService {
     const activityIri = `${this.args.baseIri}activities/${uuidv7()}`;
     const activity = activityQuads({ activityIri, recordIri: iri, useCase: options.useCase ?? kind.useCases.create, agentIri: actor.agentIri, onBehalfOf: actor.onBehalfOf, startedAt: new Date(), newVersion: 1, content: record });
     const audiences = await this.audiencesOf(kind, iri, quads, options.pending);
-    const access = accessIndexQuads(iri, 1, [activityIri], audiences);
+    const access = [...accessIndexQuads(iri, 1, [activityIri], audiences), ...friendlyCodeKeyQuads(iri, quads)];
     return { id, iri, record, activity, access, audiences, warnings };
   }
 
@@ -297,7 +298,7 @@ export class RecordService {
         const current = await this.get(change.reindex, change.id);
         const audiences = await this.audiencesOf(change.reindex, current.iri, current.quads, pending);
         replaceGraphs.push(accessGraph(current.iri));
-        add.push(...accessIndexQuads(current.iri, current.version, indexedActivities(current.iri, current.access), audiences));
+        add.push(...accessIndexQuads(current.iri, current.version, indexedActivities(current.iri, current.access), audiences), ...friendlyCodeKeyQuads(current.iri, current.quads));
         pending.set(current.iri, audiences.PUBLIC);
       } else {
         const current = await this.get(change.transition, change.id);
@@ -342,7 +343,7 @@ export class RecordService {
     const activityIri = `${this.args.baseIri}activities/${uuidv7()}`;
     const activity = activityQuads({ activityIri, recordIri: current.iri, useCase, agentIri: actor.agentIri, onBehalfOf: actor.onBehalfOf, startedAt: new Date(), previousVersion: current.version, newVersion: version, content: record });
     const audiences = await this.audiencesOf(kind, current.iri, quads, pending);
-    const access = accessIndexQuads(current.iri, version, [...indexedActivities(current.iri, current.access), activityIri], audiences);
+    const access = [...accessIndexQuads(current.iri, version, [...indexedActivities(current.iri, current.access), activityIri], audiences), ...friendlyCodeKeyQuads(current.iri, quads)];
     const stamp = current.quads.find((q) => q.subject.value === current.iri && q.predicate.value === `${FMAR}recordVersion`);
     const state: RecordState = { iri: current.iri, id: current.id, version, quads: record, warnings, access: readAccessIndex(access) };
     return { record, superseded, activity, access, audiences, stamp, state };
@@ -354,7 +355,13 @@ export class RecordService {
    */
   async recordsWithoutAccessIndex(kind: RecordKind, limit = 1000): Promise<string[]> {
     const prefix = `${this.args.baseIri}${kind.path}/`;
-    const rows = await selectBindings(this.args.store, `SELECT ?s WHERE { GRAPH ?s { ?s a <${kind.classIri}> } FILTER (STRSTARTS(STR(?s), ${JSON.stringify(prefix)})) FILTER NOT EXISTS { GRAPH ?acl { ?s <${READABLE_BY}> ?audience } } } LIMIT ${limit}`);
+    // Also records written before the index kept friendly code keys (friendlyCodeKey.ts).
+    const rows = await selectBindings(this.args.store, `SELECT DISTINCT ?s WHERE {
+      { GRAPH ?s { ?s a <${kind.classIri}> } FILTER NOT EXISTS { GRAPH ?acl { ?s <${READABLE_BY}> ?audience } } }
+      UNION
+      { GRAPH ?s { ?s a <${kind.classIri}> ; <${FMAR}friendlyCode> ?code } FILTER NOT EXISTS { GRAPH ?acl { ?s <${FRIENDLY_CODE_KEY}> ?key } } }
+      FILTER (STRSTARTS(STR(?s), ${JSON.stringify(prefix)}))
+    } LIMIT ${limit}`);
     return rows.map((r) => r.s.value.slice(prefix.length));
   }
 
@@ -363,7 +370,7 @@ export class RecordService {
     return this.exclusive(this.recordIri(kind, id), async () => {
       const current = await this.get(kind, id);
       const activities = await selectBindings(this.args.store, `SELECT DISTINCT ?activity WHERE { GRAPH ?activity { ?activity <${PROV}generated> ?v . ?v <${PROV}specializationOf> <${current.iri}> } }`);
-      const access = accessIndexQuads(current.iri, current.version, activities.map((a) => a.activity.value), await this.audiencesOf(kind, current.iri, current.quads));
+      const access = [...accessIndexQuads(current.iri, current.version, activities.map((a) => a.activity.value), await this.audiencesOf(kind, current.iri, current.quads)), ...friendlyCodeKeyQuads(current.iri, current.quads)];
       await this.args.store.commit({ replaceGraphs: [accessGraph(current.iri)], add: access });
     });
   }

@@ -2,6 +2,7 @@ import { FMAR, FMAR_CODE } from '../../rdf/namespaces.js';
 import type { RegistryStore } from '../../store/RegistryStore.js';
 import { selectBindings } from '../../store/selectBindings.js';
 import type { AssetFacts } from './assetFacts.js';
+import { FRIENDLY_CODE_KEY, foldFriendlyCode } from '../friendlyCodeKey.js';
 
 /**
  * The other assets of the same responsible FSP that already use the asset's friendly code (requirements §4:
@@ -11,12 +12,14 @@ import type { AssetFacts } from './assetFacts.js';
  */
 export async function friendlyCodeUsers(store: Pick<RegistryStore, 'query'>, baseIri: string, asset: AssetFacts): Promise<string[]> {
   if (asset.friendlyCode === undefined || asset.responsibleFSP === undefined) return [];
+  // The folded key in `{record}#access` makes this an index lookup (friendlyCodeKey.ts), not a scan of the FSP's assets.
   const rows = await selectBindings(store, `SELECT DISTINCT ?other WHERE {
+    GRAPH ?index { ?other <${FRIENDLY_CODE_KEY}> ${JSON.stringify(foldFriendlyCode(asset.friendlyCode))} }
+    FILTER (?index = IRI(CONCAT(STR(?other), "#access")))
     GRAPH ?other {
-      ?other a <${FMAR}Asset> ; <${FMAR}responsibleFSP> <${asset.responsibleFSP}> ; <${FMAR}friendlyCode> ?code .
+      ?other a <${FMAR}Asset> ; <${FMAR}responsibleFSP> <${asset.responsibleFSP}> .
       OPTIONAL { ?other <${FMAR}assetRegistrationStatus> ?status }
     }
-    FILTER (LCASE(STR(?code)) = ${JSON.stringify(asset.friendlyCode.toLowerCase())})
     FILTER (?other != <${asset.iri}>)
     FILTER (!BOUND(?status) || ?status != <${FMAR_CODE}AssetRegistrationStatus/DE_REGISTERED>)
     FILTER (STRSTARTS(STR(?other), ${JSON.stringify(`${baseIri}assets/`)}))

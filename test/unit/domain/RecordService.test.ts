@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { ASSET_KIND, ORGANISATION_KIND } from '../../../src/domain/RecordKind.js';
+import { FRIENDLY_CODE_KEY } from '../../../src/domain/friendlyCodeKey.js';
 import type { BulkOutcome } from '../../../src/domain/RecordService.js';
 import { exampleBody, startTestRegistry, type TestRegistry } from '../../support/testRegistry.js';
 
@@ -81,5 +82,21 @@ describe('RecordService access index', function () {
     const rebuilt = (await t.registry.records.get(ASSET_KIND, created.id)).access;
     const sorted = (m: Map<string, string[]>) => [...m.entries()].map(([g, a]) => [g, [...a].sort()]).sort();
     assert.deepEqual(sorted(rebuilt), sorted(replaced.access));
+  });
+
+  it('keeps the folded friendly code beside the index, and writes it for records stored before it was kept', async () => {
+    const fsp = await t.registry.records.create(ORGANISATION_KIND, await exampleBody('organisation'), admin);
+    const created = await t.registry.records.create(ASSET_KIND, { ...(await exampleBody('asset')), friendlyCode: 'BESS-GreenPark-01' }, { ...admin, onBehalfOf: fsp.iri });
+    const keys = async () => (await t.registry.store.readGraph(`${created.iri}#access`)).filter((q) => q.predicate.value === FRIENDLY_CODE_KEY).map((q) => q.object.value);
+    assert.deepEqual(await keys(), ['bess-greenpark-01']);
+    await t.registry.records.replace(ASSET_KIND, created.id, { ...(await exampleBody('asset')), friendlyCode: 'BESS-Other' }, '*', admin);
+    assert.deepEqual(await keys(), ['bess-other']);
+    // A record whose index has no key (written before keys were kept) is listed for a rebuild, which adds it.
+    const index = await t.registry.store.readGraph(`${created.iri}#access`);
+    await t.registry.store.commit({ replaceGraphs: [`${created.iri}#access`], add: index.filter((q) => q.predicate.value !== FRIENDLY_CODE_KEY) });
+    assert.deepEqual(await t.registry.records.recordsWithoutAccessIndex(ASSET_KIND), [created.id]);
+    await t.registry.records.rebuildAccessIndex(ASSET_KIND, created.id);
+    assert.deepEqual(await keys(), ['bess-other']);
+    assert.deepEqual(await t.registry.records.recordsWithoutAccessIndex(ASSET_KIND), []);
   });
 });
