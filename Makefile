@@ -69,6 +69,7 @@ bench: $(NODE_MODULES)
 	N=$(if $(BENCH_LARGE),100000,20000) $(TSX) bench/queries.ts
 	SIZES=$(if $(BENCH_LARGE),10000$(,)100000$(,)250000,10000$(,)50000) $(TSX) bench/memoryAndRestart.ts
 	$(TSX) bench/restUnderHeavyQuery.ts
+	$(TSX) bench/importFiles.ts
 	$(TSX) bench/summary.ts
 
 ## The registry on its remote backend over a Virtuoso holding N synthetic assets (default 100000, about 10

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { projectRoot, sharedDir } from '../projectRoot.js';
 import { backupCommand, recoverCommand, restoreCommand, verifyAuditCommand } from './auditCommands.js';
 import { generateCommand } from './generateCommand.js';
+import { importCommand } from './importCommand.js';
 import { serveCommand } from './serveCommand.js';
 import { validateCommand } from './validateCommand.js';
 
@@ -43,6 +44,18 @@ program
   });
 
 const dataDirOption = ['--data-dir <dir>', 'the registry data folder', process.env.FMAR_DATA_DIR ?? './var'] as const;
+
+program
+  .command('import')
+  .description('import a published GB file (ecr: a DNO Embedded Capacity Register CSV) into the registry in the data folder, idempotently, with provenance')
+  .argument('<kind>', 'ecr')
+  .argument('<file>', 'the published file, as downloaded')
+  .option(...dataDirOption)
+  .option('--report <path>', 'write the row-level report as PATH.json and PATH.csv')
+  .option('--operator <code>', 'the register\'s operator code (ecr; default UKPN)')
+  .action(async (kind: string, file: string, options: { dataDir: string; report?: string; operator?: string }) => {
+    process.exitCode = await importCommand(kind, resolve(file), { dataDir: resolve(options.dataDir), report: options.report, operator: options.operator, progress: Boolean(process.stderr.isTTY) });
+  });
 
 program
   .command('verify-audit')

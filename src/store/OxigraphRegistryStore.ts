@@ -8,6 +8,7 @@ import { Journal, type JournalFaults } from './Journal.js';
 import { applyOxigraphPatch, graphNames, graphNQuads, mergePatches, patchToOxigraph, type OxigraphPatch } from './oxigraphText.js';
 import { GENESIS_HASH, parseJournal, writePatchRecord, CorruptJournalError, type PatchRecord } from './rdfPatch.js';
 import { StoreUnavailableError, type CommitReceipt, type QueryOptions, type RegistryStore, type StoreTransaction } from './RegistryStore.js';
+import { lockDataDir } from './DataDirLock.js';
 import { createSnapshot, latestSnapshot, pruneSnapshots } from './Snapshots.js';
 
 /**
@@ -52,6 +53,7 @@ export class OxigraphRegistryStore implements RegistryStore {
   private failure: Promise<void> | undefined;
   private snapshotting: Promise<void> | undefined;
   private sinceSnapshot = 0;
+  private unlock: () => Promise<void> = async () => undefined;
   /** Journalled (or being journalled) patches not yet applied to `store`, with the graphs they change. */
   private pending: { patches: OxigraphPatch[]; graphs: Set<string> } = { patches: [], graphs: new Set() };
 
@@ -60,7 +62,13 @@ export class OxigraphRegistryStore implements RegistryStore {
   static async open(options: OxigraphStoreOptions): Promise<OxigraphRegistryStore> {
     const store = new OxigraphRegistryStore({ snapshotEvery: 10_000, keepSnapshots: 2, warn: () => undefined, journalFaults: {}, ...options });
     await mkdir(options.dataDir, { recursive: true });
-    await store.recover();
+    store.unlock = await lockDataDir(options.dataDir);
+    try {
+      await store.recover();
+    } catch (error) {
+      await store.unlock();
+      throw error;
+    }
     return store;
   }
 
@@ -290,6 +298,7 @@ export class OxigraphRegistryStore implements RegistryStore {
   async close(): Promise<void> {
     while (this.snapshotting) await this.snapshotting.catch(() => undefined);
     await this.journal.close();
+    await this.unlock();
   }
 }
 

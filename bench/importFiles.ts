@@ -1,0 +1,53 @@
+/**
+ * Issue #9 benchmark: `fmar import` of the full published files into a fresh registry, as rows per second, next to
+ * a baseline of the same run: reading and parsing the file alone (tabularFile.ts), in this process. The import is
+ * run twice: the first creates every record, the second finds every record unchanged (the re-run case).
+ * Writes bench/results/import-files.json.
+ */
+import { readFile, mkdtemp, writeFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { configFromEnvironment } from '../src/config.js';
+import { importerFor } from '../src/import/importers.js';
+import { ImportRun } from '../src/import/ImportRun.js';
+import { registeredOrganisations } from '../src/import/registeredOrganisations.js';
+import { readTabularFile } from '../src/import/tabularFile.js';
+import { VocabularyMapping } from '../src/import/VocabularyMapping.js';
+import { projectRoot, sharedDir } from '../src/projectRoot.js';
+import { openRegistry } from '../src/registry.js';
+
+const FILES: { kind: string; file: string }[] = [{ kind: 'ecr', file: 'ukpn_ecr_1mw_plus_2025-08.csv' }];
+
+const dir = await mkdtemp(join(tmpdir(), 'fmar-bench-import-'));
+const config = { ...configFromEnvironment({ FMAR_DATA_DIR: dir, FMAR_BASE_IRI: 'http://localhost:8080/', FMAR_ADMIN_TOKEN: 'bench', FMAR_AUTHENTICITY_CHECKS: 'false' }), snapshotEvery: 0 };
+const registry = await openRegistry(config);
+const vocabulary = await VocabularyMapping.load();
+const results: Record<string, unknown>[] = [];
+console.log(`FMAR import of the full published files (../shared/data/gb), node ${process.version}`);
+for (const { kind, file } of FILES) {
+  const bytes = await readFile(join(sharedDir(), 'data/gb', file));
+  const importer = importerFor(kind, { model: registry.model, vocabulary });
+  const parseStart = performance.now();
+  const parsed = readTabularFile(bytes, { headerColumns: importer.headerColumns, sourceName: file });
+  const parseSeconds = (performance.now() - parseStart) / 1000;
+  const run = () => new ImportRun({ store: registry.store, baseIri: config.baseIri, agentIri: `${config.baseIri}agents/importer`, importer: importerFor(kind, { model: registry.model, vocabulary }), organisations: () => registeredOrganisations(registry.store, config.baseIri) }).run(bytes, file);
+  const first = await run();
+  const again = await run();
+  const row = {
+    kind,
+    file,
+    rows: parsed.rows.length,
+    parseRowsPerSecond: Math.round(parsed.rows.length / parseSeconds),
+    importSeconds: first.summary.seconds,
+    importRowsPerSecond: Math.round(first.summary.rows / first.summary.seconds),
+    rerunRowsPerSecond: Math.round(again.summary.rows / again.summary.seconds),
+    ratioImportVsParse: Number((parseSeconds / first.summary.seconds).toFixed(4)),
+    first: first.summary,
+    rerun: again.summary.entities,
+  };
+  results.push(row);
+  console.log(`${kind} ${file}: ${row.rows} rows; parse alone ${row.parseRowsPerSecond} rows/s; import ${row.importRowsPerSecond} rows/s (${row.importSeconds.toFixed(1)} s); re-run ${row.rerunRowsPerSecond} rows/s; accepted ${first.summary.accepted} (warnings ${first.summary.acceptedWithWarnings}), rejected ${first.summary.rejected} ${JSON.stringify(first.summary.rejectedBy)}; warnings ${JSON.stringify(first.summary.warningsBy)}; records ${JSON.stringify(first.summary.entities)}, re-run ${JSON.stringify(again.summary.entities)}`);
+}
+await registry.close();
+await mkdir(join(projectRoot(), 'bench/results'), { recursive: true });
+await writeFile(join(projectRoot(), 'bench/results/import-files.json'), `${JSON.stringify({ date: new Date().toISOString(), node: process.version, results }, null, 2)}\n`);

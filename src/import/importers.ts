@@ -1,0 +1,24 @@
+import type { ModelQueries } from '../ontology/modelQueries.js';
+import { EcrImporter } from './sources/ecrImporter.js';
+import type { SourceImporter } from './SourceImporter.js';
+import type { VocabularyMapping } from './VocabularyMapping.js';
+
+/** The kinds `fmar import` knows, in the order the docs describe them. */
+export const IMPORT_KINDS = ['ecr'];
+
+export interface ImporterDependencies {
+  model: ModelQueries;
+  vocabulary: VocabularyMapping;
+  /** The register's operator code (ECR: UKPN by default). */
+  operator?: string;
+}
+
+/** The importer of a kind of file. */
+export function importerFor(kind: string, deps: ImporterDependencies): SourceImporter {
+  switch (kind) {
+    case 'ecr':
+      return new EcrImporter({ operator: deps.operator ?? 'UKPN', model: deps.model, vocabulary: deps.vocabulary });
+    default:
+      throw new Error(`no importer for ${kind}`);
+  }
+}
