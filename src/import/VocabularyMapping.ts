@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Parser, Store, type Term } from 'n3';
 import { projectRoot } from '../projectRoot.js';
@@ -12,6 +12,8 @@ export const NO_VALUE_SCHEME = `${FMAR_MAPPING}no-value`;
 
 /** The mapping file kept in the project, relative to its root. */
 export const SOURCE_VOCABULARIES_FILE = 'data/mappings/source-vocabularies.ttl';
+/** The folder of mapping data files. */
+export const MAPPINGS_DIR = 'data/mappings';
 
 export interface MappedValue {
   /** The source concept IRI. */
@@ -135,12 +137,17 @@ export class VocabularyMapping {
   }
 
   /** Reads the mapping file, by default the project's data/mappings/source-vocabularies.ttl. */
-  static async load(path = join(projectRoot(), SOURCE_VOCABULARIES_FILE)): Promise<VocabularyMapping> {
-    const turtle = await readFile(path, 'utf8');
+  /**
+   * Loads the mapping data: a Turtle file, or every `.ttl` file of a folder (by default data/mappings/: one file
+   * per group of source vocabularies), read as one graph.
+   */
+  static async load(path = join(projectRoot(), MAPPINGS_DIR)): Promise<VocabularyMapping> {
+    const files = (await stat(path)).isDirectory() ? (await readdir(path)).filter((f) => f.endsWith('.ttl')).sort().map((f) => join(path, f)) : [path];
+    const turtle = (await Promise.all(files.map((f) => readFile(f, 'utf8')))).join('\n');
     try {
       return VocabularyMapping.fromTurtle(turtle);
     } catch (error) {
-      throw new Error(`${path}: ${(error as Error).message}`);
+      throw new Error(`${files.join(', ')}: ${(error as Error).message}`);
     }
   }
 

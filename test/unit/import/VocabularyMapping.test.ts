@@ -123,13 +123,22 @@ describe('VocabularyMapping', () => {
   });
 });
 
+describe('VocabularyMapping.load', function () {
+  it('reads every .ttl file of data/mappings as one mapping, and a single file when given one', async () => {
+    const all = await VocabularyMapping.load();
+    const one = await VocabularyMapping.load(join(root, SOURCE_VOCABULARIES_FILE));
+    assert.ok(one.schemes().every((s) => all.schemes().includes(s)));
+    assert.ok(all.schemes().length >= one.schemes().length);
+  });
+});
+
 describe(`the mapping file ${SOURCE_VOCABULARIES_FILE}`, function () {
   this.timeout(60_000);
   let mapping: VocabularyMapping;
   let quads: Quad[];
   let values: Record<string, string[]>;
   before(async () => {
-    mapping = await VocabularyMapping.load();
+    mapping = await VocabularyMapping.load(join(root, SOURCE_VOCABULARIES_FILE));
     quads = new Parser().parse(await readFile(join(root, SOURCE_VOCABULARIES_FILE), 'utf8'));
     values = await realValues();
   });
