@@ -319,11 +319,14 @@ function summarise(kind: string, file: string, sha256: string, tabular: TabularF
   const rejectedBy: Record<string, number> = {};
   const warningsBy: Record<string, number> = {};
   const entities = { created: 0, updated: 0, unchanged: 0 };
+  // A shared entity (a party) is listed under every row that named it: counted once.
+  const distinct = new Map<string, EntityOutcome>();
   for (const r of rows) {
     if (r.outcome === 'rejected') tally(r.errors, rejectedBy);
     tally(r.warnings, warningsBy);
-    for (const e of r.entities) entities[e.change]++;
+    for (const e of r.entities) distinct.set(e.iri, e);
   }
+  for (const e of distinct.values()) entities[e.change]++;
   return {
     kind,
     file,
