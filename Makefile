@@ -5,7 +5,7 @@ TSX := node --import tsx
 , := ,
 FMAR := $(TSX) src/cli/fmar.ts
 
-.PHONY: setup build generate check-generated lint test test-remote test-unit test-conformance bench bench-virtuoso soak run run-cluster validate-examples clean
+.PHONY: sample-data setup build generate check-generated lint test test-remote test-unit test-conformance bench bench-virtuoso soak run run-cluster validate-examples clean
 
 $(NODE_MODULES): package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -90,6 +90,10 @@ ECR_FILE := $(wildcard ../shared/data/gb/ukpn_ecr_1mw_plus_2025-08.csv)
 ## The registry with its sample data, and the consent solution simulator beside it on :$(CONSENT_PORT) (docs/consent.md),
 ## stopped with the registry. Set FMAR_CONSENT_URL to use another consent solution.
 CONSENT_PORT ?= 8091
+## Rebuilds data/sample/assets.json (the sample portfolio of make run) from the UKPN Embedded Capacity Register.
+sample-data: $(NODE_MODULES)
+	$(FMAR) sample-data
+
 run: build
 	@export FMAR_CONSENT_URL=$${FMAR_CONSENT_URL:-http://127.0.0.1:$(CONSENT_PORT)} \
 	  FMAR_CONSENT_TOKEN=$${FMAR_CONSENT_TOKEN:-dev-consent-token} \

@@ -4,7 +4,9 @@ import { join, resolve } from 'node:path';
 import { projectRoot, sharedDir } from '../projectRoot.js';
 import { backupCommand, recoverCommand, restoreCommand, verifyAuditCommand } from './auditCommands.js';
 import { generateCommand } from './generateCommand.js';
+import { IMPORT_KINDS } from '../import/importers.js';
 import { importCommand } from './importCommand.js';
+import { sampleDataCommand } from './sampleDataCommand.js';
 import { serveCommand } from './serveCommand.js';
 import { validateCommand } from './validateCommand.js';
 
@@ -47,14 +49,23 @@ const dataDirOption = ['--data-dir <dir>', 'the registry data folder', process.e
 
 program
   .command('import')
-  .description('import a published GB file (ecr: a DNO Embedded Capacity Register CSV) into the registry in the data folder, idempotently, with provenance')
-  .argument('<kind>', 'ecr')
+  .description('import a published GB file into the registry in the data folder as reference records, idempotently, with provenance (docs/import/)')
+  .argument('<kind>', IMPORT_KINDS.join(' | '))
   .argument('<file>', 'the published file, as downloaded')
   .option(...dataDirOption)
   .option('--report <path>', 'write the row-level report as PATH.json and PATH.csv')
   .option('--operator <code>', 'the register\'s operator code (ecr; default UKPN)')
   .action(async (kind: string, file: string, options: { dataDir: string; report?: string; operator?: string }) => {
     process.exitCode = await importCommand(kind, resolve(file), { dataDir: resolve(options.dataDir), report: options.report, operator: options.operator, progress: Boolean(process.stderr.isTTY) });
+  });
+
+program
+  .command('sample-data')
+  .description('rebuild data/sample/assets.json (the sample portfolio of make run) from a DNO Embedded Capacity Register')
+  .option('--ecr <file>', 'the register', join(sharedDir(), 'data/gb/ukpn_ecr_1mw_plus_2025-08.csv'))
+  .option('--root <dir>', 'project root', root)
+  .action(async (options: { ecr: string; root: string }) => {
+    process.exitCode = await sampleDataCommand(resolve(options.ecr), resolve(options.root));
   });
 
 program

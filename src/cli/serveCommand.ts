@@ -1,10 +1,15 @@
 import type { Server } from 'node:http';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { pino } from 'pino';
 import { configFromEnvironment } from '../config.js';
 import { ASSET_KIND, ORGANISATION_KIND } from '../domain/RecordKind.js';
 import { loadSampleData } from '../domain/sampleData.js';
 import { createApp } from '../http/createApp.js';
+import { importerFor } from '../import/importers.js';
+import { ImportRun } from '../import/ImportRun.js';
+import { registeredOrganisations } from '../import/registeredOrganisations.js';
+import { VocabularyMapping } from '../import/VocabularyMapping.js';
 import { listen } from '../http/listen.js';
 import { projectRoot } from '../projectRoot.js';
 import { openRegistry } from '../registry.js';
@@ -20,6 +25,17 @@ export async function serveCommand(): Promise<void> {
     // The sample assets go through the authenticity checks like any registration (UC-02.02).
     for (const id of loaded.assetIds) registry.assetVerification.schedule(id, 'UC-02.02');
     logger.info({ organisations: loaded.organisations, assets: loaded.assets }, 'loaded the sample dataset');
+    // The register the sample assets come from, as reference records with their provenance (docs/import/ecr.md).
+    if (config.ecrFile) {
+      const { summary } = await new ImportRun({
+        store: registry.store,
+        baseIri: config.baseIri,
+        agentIri: `${config.baseIri}agents/importer`,
+        importer: importerFor('ecr', { model: registry.model, vocabulary: await VocabularyMapping.load() }),
+        organisations: () => registeredOrganisations(registry.store, config.baseIri),
+      }).run(await readFile(config.ecrFile), basename(config.ecrFile));
+      logger.info({ file: summary.file, rows: summary.rows, accepted: summary.accepted, records: summary.entities }, 'imported the Embedded Capacity Register as reference records');
+    }
   }
   const app = createApp(registry, logger);
   const server: Server = listen(app, config, () => {

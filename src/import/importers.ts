@@ -1,10 +1,12 @@
 import type { ModelQueries } from '../ontology/modelQueries.js';
+import { BmUnitImporter } from './sources/bmUnitImporter.js';
 import { EcrImporter } from './sources/ecrImporter.js';
+import { GspImporter } from './sources/gspImporter.js';
 import type { SourceImporter } from './SourceImporter.js';
 import type { VocabularyMapping } from './VocabularyMapping.js';
 
 /** The kinds `fmar import` knows, in the order the docs describe them. */
-export const IMPORT_KINDS = ['ecr'];
+export const IMPORT_KINDS = ['ecr', 'bm-units', 'gsp'];
 
 export interface ImporterDependencies {
   model: ModelQueries;
@@ -18,6 +20,10 @@ export function importerFor(kind: string, deps: ImporterDependencies): SourceImp
   switch (kind) {
     case 'ecr':
       return new EcrImporter({ operator: deps.operator ?? 'UKPN', model: deps.model, vocabulary: deps.vocabulary });
+    case 'bm-units':
+      return new BmUnitImporter({ model: deps.model, vocabulary: deps.vocabulary });
+    case 'gsp':
+      return new GspImporter({ model: deps.model });
     default:
       throw new Error(`no importer for ${kind}`);
   }

@@ -85,11 +85,11 @@ describe('EcrReference: the UKPN Embedded Capacity Register as reference data', 
   });
 
   it('matches the sample data: each data/sample asset\'s ecrReference names the row with its capacity and category', async () => {
-    const sample = JSON.parse(await readFile(join(root, 'data/sample/assets.json'), 'utf8')) as { source: { row: number }; body: { ecrReference: string; ratedCapacity: number; assetCategory: string } }[];
-    assert.equal(sample.length, 8);
+    const sample = JSON.parse(await readFile(join(root, 'data/sample/assets.json'), 'utf8')) as { source: { line: number }; body: { ecrReference: string; ratedCapacity: number; assetCategory: string } }[];
+    assert.ok(sample.length >= 200);
     for (const { source, body } of sample) {
       const row = ecr.entryByReference(body.ecrReference)!;
-      assert.equal(row.line, source.row);
+      assert.equal(row.line, source.line);
       assert.equal(Number(row.registeredCapacityKw), body.ratedCapacity, body.ecrReference);
       assert.ok(row.technologies.some((t) => t.assetCategory === body.assetCategory), body.ecrReference);
     }
