@@ -8,15 +8,18 @@ import { readFile, mkdtemp, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configFromEnvironment } from '../src/config.js';
-import { importerFor } from '../src/import/importers.js';
-import { ImportRun } from '../src/import/ImportRun.js';
-import { registeredOrganisations } from '../src/import/registeredOrganisations.js';
+import { IMPORT_KINDS, importerFor } from '../src/import/importers.js';
+import { importIntoRegistry } from '../src/import/importIntoRegistry.js';
 import { readTabularFile } from '../src/import/tabularFile.js';
 import { VocabularyMapping } from '../src/import/VocabularyMapping.js';
 import { projectRoot, sharedDir } from '../src/projectRoot.js';
 import { openRegistry } from '../src/registry.js';
 
-const FILES: { kind: string; file: string }[] = [{ kind: 'ecr', file: 'ukpn_ecr_1mw_plus_2025-08.csv' }];
+const FILES: { kind: string; file: string }[] = [
+  { kind: 'ecr', file: 'ukpn_ecr_1mw_plus_2025-08.csv' },
+  { kind: 'bm-units', file: 'elexon_registered_bm_units_2022-06.csv' },
+  { kind: 'gsp', file: 'neso_gsp_gnode_lookup_2018-10.csv' },
+].filter((f) => IMPORT_KINDS.includes(f.kind));
 
 const dir = await mkdtemp(join(tmpdir(), 'fmar-bench-import-'));
 const config = { ...configFromEnvironment({ FMAR_DATA_DIR: dir, FMAR_BASE_IRI: 'http://localhost:8080/', FMAR_ADMIN_TOKEN: 'bench', FMAR_AUTHENTICITY_CHECKS: 'false' }), snapshotEvery: 0 };
@@ -30,7 +33,7 @@ for (const { kind, file } of FILES) {
   const parseStart = performance.now();
   const parsed = readTabularFile(bytes, { headerColumns: importer.headerColumns, sourceName: file });
   const parseSeconds = (performance.now() - parseStart) / 1000;
-  const run = () => new ImportRun({ store: registry.store, baseIri: config.baseIri, agentIri: `${config.baseIri}agents/importer`, importer: importerFor(kind, { model: registry.model, vocabulary }), organisations: () => registeredOrganisations(registry.store, config.baseIri) }).run(bytes, file);
+  const run = () => importIntoRegistry(registry, kind, bytes, file);
   const first = await run();
   const again = await run();
   const row = {

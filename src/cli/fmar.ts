@@ -55,8 +55,10 @@ program
   .option(...dataDirOption)
   .option('--report <path>', 'write the row-level report as PATH.json and PATH.csv')
   .option('--operator <code>', 'the register\'s operator code (ecr; default UKPN)')
-  .action(async (kind: string, file: string, options: { dataDir: string; report?: string; operator?: string }) => {
-    process.exitCode = await importCommand(kind, resolve(file), { dataDir: resolve(options.dataDir), report: options.report, operator: options.operator, progress: Boolean(process.stderr.isTTY) });
+  .option('--url <url>', 'import into the running registry at this base URL instead (POST /imports/{kind})')
+  .option('--token <token>', 'an administrator\'s bearer token for --url (default FMAR_ADMIN_TOKEN)', process.env.FMAR_ADMIN_TOKEN)
+  .action(async (kind: string, file: string, options: { dataDir: string; report?: string; operator?: string; url?: string; token?: string }) => {
+    process.exitCode = await importCommand(kind, resolve(file), { dataDir: resolve(options.dataDir), report: options.report, operator: options.operator, url: options.url, token: options.token, progress: Boolean(process.stderr.isTTY) });
   });
 
 program

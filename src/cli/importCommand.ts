@@ -2,15 +2,17 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import cliProgress from 'cli-progress';
 import { configFromEnvironment } from '../config.js';
-import { importerFor, IMPORT_KINDS } from '../import/importers.js';
-import { ImportRun } from '../import/ImportRun.js';
+import { IMPORT_KINDS } from '../import/importers.js';
+import { importIntoRegistry } from '../import/importIntoRegistry.js';
+import type { ImportRowReport, ImportSummary } from '../import/ImportRun.js';
 import { summaryText, writeImportReport } from '../import/importReport.js';
-import { registeredOrganisations } from '../import/registeredOrganisations.js';
-import { VocabularyMapping } from '../import/VocabularyMapping.js';
 import { openRegistry } from '../registry.js';
 
 export interface ImportCommandOptions {
   dataDir: string;
+  /** A running registry's base URL: the file is posted to {url}/imports/{kind} instead (with `token`). */
+  url?: string;
+  token?: string;
   report?: string;
   operator?: string;
   /** Show a progress bar: on a terminal only (issue #9: quiet when not a TTY). */
@@ -28,18 +30,14 @@ export async function importCommand(kind: string, file: string, options: ImportC
     return 2;
   }
   const bytes = await readFile(file);
+  if (options.url) return importOverHttp(kind, bytes, basename(file), options);
   const config = { ...configFromEnvironment({ ...process.env, FMAR_DATA_DIR: options.dataDir, FMAR_AUTHENTICITY_CHECKS: 'false' }), validationWorkers: 0 };
   const registry = await openRegistry(config, (message) => console.error(`warning: ${message}`));
   const bar = options.progress ? new cliProgress.SingleBar({ format: `${kind} {bar} {value}/{total} rows | {eta_formatted} left`, hideCursor: true, etaBuffer: 200 }, cliProgress.Presets.shades_classic) : undefined;
   try {
-    const importer = importerFor(kind, { model: registry.model, vocabulary: await VocabularyMapping.load(), operator: options.operator });
     let started = false;
-    const run = new ImportRun({
-      store: registry.store,
-      baseIri: config.baseIri,
-      agentIri: `${config.baseIri}agents/importer`,
-      importer,
-      organisations: () => registeredOrganisations(registry.store, config.baseIri),
+    const { summary, rows } = await importIntoRegistry(registry, kind, bytes, basename(file), {
+      operator: options.operator,
       onProgress: (done, total) => {
         if (!bar) return;
         if (!started) {
@@ -49,7 +47,6 @@ export async function importCommand(kind: string, file: string, options: ImportC
         if (done % 50 === 0 || done === total) bar.update(done);
       },
     });
-    const { summary, rows } = await run.run(bytes, basename(file));
     bar?.stop();
     console.log(summaryText(summary));
     if (options.report) console.log(`report: ${(await writeImportReport(options.report, summary, rows)).join(', ')}`);
@@ -61,4 +58,20 @@ export async function importCommand(kind: string, file: string, options: ImportC
   } finally {
     await registry.close();
   }
+}
+
+/** `--url`: the same import, run by a registry that is up (POST /imports/{kind}, an administrator's token). */
+async function importOverHttp(kind: string, bytes: Buffer, fileName: string, options: ImportCommandOptions): Promise<number> {
+  const url = new URL(`imports/${encodeURIComponent(kind)}`, options.url!.endsWith('/') ? options.url : `${options.url}/`);
+  url.searchParams.set('file', fileName);
+  if (options.operator) url.searchParams.set('operator', options.operator);
+  const res = await fetch(url, { method: 'POST', body: new Uint8Array(bytes), headers: { 'content-type': 'application/octet-stream', accept: 'application/json', ...(options.token ? { authorization: `Bearer ${options.token}` } : {}) } });
+  const body = (await res.json().catch(() => ({}))) as { summary?: ImportSummary; rows?: ImportRowReport[]; detail?: string };
+  if (!res.ok || !body.summary || !body.rows) {
+    console.error(`fmar import: ${url.origin} answered ${res.status}${body.detail ? `: ${body.detail}` : ''}`);
+    return 1;
+  }
+  console.log(summaryText(body.summary));
+  if (options.report) console.log(`report: ${(await writeImportReport(options.report, body.summary, body.rows)).join(', ')}`);
+  return 0;
 }

@@ -6,10 +6,7 @@ import { configFromEnvironment } from '../config.js';
 import { ASSET_KIND, ORGANISATION_KIND } from '../domain/RecordKind.js';
 import { loadSampleData } from '../domain/sampleData.js';
 import { createApp } from '../http/createApp.js';
-import { importerFor } from '../import/importers.js';
-import { ImportRun } from '../import/ImportRun.js';
-import { registeredOrganisations } from '../import/registeredOrganisations.js';
-import { VocabularyMapping } from '../import/VocabularyMapping.js';
+import { importIntoRegistry } from '../import/importIntoRegistry.js';
 import { listen } from '../http/listen.js';
 import { projectRoot } from '../projectRoot.js';
 import { openRegistry } from '../registry.js';
@@ -27,13 +24,7 @@ export async function serveCommand(): Promise<void> {
     logger.info({ organisations: loaded.organisations, assets: loaded.assets }, 'loaded the sample dataset');
     // The register the sample assets come from, as reference records with their provenance (docs/import/ecr.md).
     if (config.ecrFile) {
-      const { summary } = await new ImportRun({
-        store: registry.store,
-        baseIri: config.baseIri,
-        agentIri: `${config.baseIri}agents/importer`,
-        importer: importerFor('ecr', { model: registry.model, vocabulary: await VocabularyMapping.load() }),
-        organisations: () => registeredOrganisations(registry.store, config.baseIri),
-      }).run(await readFile(config.ecrFile), basename(config.ecrFile));
+      const { summary } = await importIntoRegistry(registry, 'ecr', await readFile(config.ecrFile), basename(config.ecrFile));
       logger.info({ file: summary.file, rows: summary.rows, accepted: summary.accepted, records: summary.entities }, 'imported the Embedded Capacity Register as reference records');
     }
   }

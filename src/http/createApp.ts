@@ -13,6 +13,7 @@ import helmet from 'helmet';
 import { authenticate, rateLimitPerCredential } from './authentication.js';
 import { recordWrites } from './recordWrites.js';
 import { consentCallbackRoutes } from './routes/consentCallbackRoutes.js';
+import { importRoutes } from './routes/importRoutes.js';
 import { marketUnitRoutes } from './routes/marketUnitRoutes.js';
 import { apiKeyRoutes } from './routes/apiKeyRoutes.js';
 import { assetExportRoutes } from './routes/assetExportRoutes.js';
@@ -94,6 +95,7 @@ export function createApp(registry: Registry, logger: Logger): express.Express {
   // Before the record routes: /assets/export and /assets/bulk are not asset IDs.
   app.use(assetExportRoutes(registry, representation));
   app.use(bulkRoutes(registry));
+  app.use(importRoutes(registry));
   app.use(lifecycleRoutes(registry, representation));
   app.use(marketUnitRoutes(registry, representation));
   for (const kind of RECORD_KINDS) {
