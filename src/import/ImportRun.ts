@@ -117,7 +117,7 @@ export class ImportRun {
       const source = { rowIri: context.rowIri(row.row), row: row.row, line: row.line };
       if (!report.errors.length) {
         for (const entity of mapping.entities) {
-          const first = entity.shared ? undefined : firstRowOfKey.get(entity.iri);
+          const first = entity.shared ? undefined : firstRowOfKey.get(graphOf(entity));
           // Two rows describing one entity: the first one stands; which one is right is the publisher's to say.
           if (first !== undefined) report.errors.push({ reason: 'duplicate-key', message: `row ${first} of this file describes the same ${entity.label} (key ${entity.key}); only the first is imported` });
         }
@@ -127,12 +127,12 @@ export class ImportRun {
         if (report.warnings.length) report.outcome = 'accepted-with-warnings';
         for (const entity of mapping.entities) {
           if (entity.shared) {
-            const known = shared.get(entity.iri);
+            const known = shared.get(graphOf(entity));
             if (known) mergeInto(known, entity, report, source);
-            else shared.set(entity.iri, { entity: { ...entity, quads: [...entity.quads] }, reports: [report], sources: [source] });
+            else shared.set(graphOf(entity), { entity: { ...entity, quads: [...entity.quads] }, reports: [report], sources: [source] });
             continue;
           }
-          firstRowOfKey.set(entity.iri, row.row);
+          firstRowOfKey.set(graphOf(entity), row.row);
           pending.push({ entity, reports: [report], sources: [source] });
         }
       }
@@ -160,26 +160,28 @@ export class ImportRun {
     const add: Quad[] = [];
     const activity = namedNode(activityIri);
     for (const { reports, entity, sources } of batch) {
-      const stored = await store.readGraph(entity.iri);
-      const before = contentKeys(stored, entity.iri);
-      const after = contentKeys(entity.quads, entity.iri);
+      const graph = graphOf(entity);
+      const stored = await store.readGraph(graph);
+      const before = contentKeys(stored, graph);
+      const after = contentKeys(entity.quads, graph);
       const outcome: EntityOutcome = { iri: entity.iri, key: entity.key, label: entity.label, change: 'unchanged' };
       for (const report of reports) report.entities.push(outcome);
       if (sameKeys(before, after)) continue;
       outcome.change = before.size ? 'updated' : 'created';
-      if (before.size) outcome.changed = changedProperties(stored, entity.quads, entity.iri);
-      const g = namedNode(entity.iri);
-      replaceGraphs.push(entity.iri, accessGraph(entity.iri));
+      if (before.size) outcome.changed = changedProperties(stored, entity.quads, graph, entity.iri);
+      const s = namedNode(entity.iri);
+      const g = namedNode(graph);
+      replaceGraphs.push(graph, accessGraph(graph));
       add.push(...entity.quads);
       for (const { rowIri, row, line } of sources) {
         add.push(
-          quad(g, namedNode(DERIVED_FROM), namedNode(rowIri), g),
+          quad(s, namedNode(DERIVED_FROM), namedNode(rowIri), g),
           quad(namedNode(rowIri), namedNode(`${FMAR}sourceRow`), literal(String(row), namedNode(`${XSD}integer`)), g),
           quad(namedNode(rowIri), namedNode(`${FMAR}sourceLine`), literal(String(line), namedNode(`${XSD}integer`)), g),
           quad(namedNode(rowIri), namedNode(`${DCTERMS}isPartOf`), namedNode(rowIri.slice(0, rowIri.indexOf('#'))), g),
         );
       }
-      add.push(quad(g, namedNode(READABLE_BY), namedNode(audience.public(baseIri)), namedNode(accessGraph(entity.iri))), quad(g, namedNode(`${PROV}wasGeneratedBy`), activity, activity));
+      add.push(quad(g, namedNode(READABLE_BY), namedNode(audience.public(baseIri)), namedNode(accessGraph(graph))), quad(s, namedNode(`${PROV}wasGeneratedBy`), activity, activity));
     }
     if (add.length) await store.commit({ replaceGraphs, add });
   }
@@ -195,25 +197,31 @@ export class ImportRun {
     if (!matcher) return;
     for (const party of parties) {
       const s = namedNode(party.entity.iri);
+      const g = namedNode(graphOf(party.entity));
       const names = party.entity.quads.filter((q) => q.predicate.value === `${FMAR}partyName`).map((q) => q.object.value);
       const identifiers = Object.fromEntries(party.entity.quads.filter((q) => q.predicate.value === `${FMAR}partyIdentifier`).map((q) => q.object.value.split(/:(.*)/s).slice(0, 2) as [string, string]));
       for (const name of names.sort()) {
         const match = matcher.match(name, identifiers);
         if (match.status === 'matched') {
           party.entity.quads.push(
-            quad(s, namedNode(`${FMAR}matchedOrganisation`), namedNode(match.iri), s),
-            quad(s, namedNode(`${FMAR}matchMethod`), literal(match.method), s),
-            quad(s, namedNode(`${FMAR}matchEvidence`), literal(`"${name}" matched "${match.matchedName}"${match.evidence.length ? ` (${match.evidence.join(', ')})` : ''}`), s),
+            quad(s, namedNode(`${FMAR}matchedOrganisation`), namedNode(match.iri), g),
+            quad(s, namedNode(`${FMAR}matchMethod`), literal(match.method), g),
+            quad(s, namedNode(`${FMAR}matchEvidence`), literal(`"${name}" matched "${match.matchedName}"${match.evidence.length ? ` (${match.evidence.join(', ')})` : ''}`), g),
           );
           break;
         }
         if (match.status === 'ambiguous') {
-          party.entity.quads.push(quad(s, namedNode(`${FMAR}matchEvidence`), literal(`"${name}" is ambiguous: ${match.candidates.join(', ')} (not linked)`), s));
+          party.entity.quads.push(quad(s, namedNode(`${FMAR}matchEvidence`), literal(`"${name}" is ambiguous: ${match.candidates.join(', ')} (not linked)`), g));
           break;
         }
       }
     }
   }
+}
+
+/** The named graph an entity is written to: its own IRI unless it says otherwise. */
+function graphOf(entity: ImportedEntity): string {
+  return entity.graph ?? entity.iri;
 }
 
 interface PendingEntity {
@@ -232,10 +240,10 @@ function mergeInto(target: PendingEntity, entity: ImportedEntity, report: Import
 }
 
 /** An entity's content as comparable keys: its statements without the provenance ImportRun adds. */
-function contentKeys(quads: readonly Quad[], iri: string): Set<string> {
+function contentKeys(quads: readonly Quad[], graph: string): Set<string> {
   const keys = new Set<string>();
   for (const q of quads) {
-    if (q.graph.value !== iri || q.predicate.value === DERIVED_FROM || q.subject.value.includes('/reference/sources/')) continue;
+    if (q.graph.value !== graph || q.predicate.value === DERIVED_FROM || q.subject.value.includes('/reference/sources/')) continue;
     keys.add(quadKey(q));
   }
   return keys;
@@ -248,11 +256,11 @@ function sameKeys(a: Set<string>, b: Set<string>): boolean {
 }
 
 /** The properties (local names) whose values differ between two versions of an entity. */
-function changedProperties(before: readonly Quad[], after: readonly Quad[], iri: string): string[] {
+function changedProperties(before: readonly Quad[], after: readonly Quad[], graph: string, iri: string): string[] {
   const byProperty = (quads: readonly Quad[]) => {
     const map = new Map<string, Set<string>>();
     for (const q of quads) {
-      if (q.graph.value !== iri || q.predicate.value === DERIVED_FROM || q.subject.value.includes('/reference/sources/')) continue;
+      if (q.graph.value !== graph || q.predicate.value === DERIVED_FROM || q.subject.value.includes('/reference/sources/')) continue;
       const name = q.subject.value === iri ? localName(q.predicate.value) : `${localName(q.subject.value)}.${localName(q.predicate.value)}`;
       (map.get(name) ?? map.set(name, new Set()).get(name)!).add(quadKey(q).replace(/^\S+ /, ''));
     }

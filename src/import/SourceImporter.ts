@@ -44,6 +44,12 @@ export interface ImportContext {
 /** An entity an import writes: one named graph, its IRI, holding the entity's statements. */
 export interface ImportedEntity {
   iri: string;
+  /**
+   * The graph the statements go to, when it is not `iri`: an entity several sources describe (a party an ECR, the
+   * BM unit report and the REPD all name) keeps one graph per source, so that importing one file never replaces
+   * what another said.
+   */
+  graph?: string;
   /** Stable key within the source (the same real thing in a newer edition has the same key). */
   key: string;
   /**

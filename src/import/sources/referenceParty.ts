@@ -27,13 +27,16 @@ export function referencePartyEntity(baseIri: string, name: string, role: string
   if (!identifier && !looksLikeOrganisation(name)) return undefined;
   const key = identifier ? `${identifier.scheme}:${identifier.value}` : `name:${organisationNameKey(name)}`;
   const iri = `${baseIri}reference/parties/${createHash('sha256').update(key).digest('hex').slice(0, 16)}`;
+  // One graph per role (source) the party is named in: importing the REPD never replaces what the ECR said of it.
+  const graph = `${iri}/as/${role.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}`;
   const s = namedNode(iri);
+  const g = namedNode(graph);
   const quads = [
-    quad(s, namedNode(`${RDF}type`), namedNode(`${FMAR}ReferenceParty`), s),
-    quad(s, namedNode(`${FMAR}sourceKey`), literal(key), s),
-    quad(s, namedNode(`${FMAR}partyName`), literal(name.trim()), s),
-    quad(s, namedNode(`${FMAR}partyRole`), literal(role), s),
+    quad(s, namedNode(`${RDF}type`), namedNode(`${FMAR}ReferenceParty`), g),
+    quad(s, namedNode(`${FMAR}sourceKey`), literal(key), g),
+    quad(s, namedNode(`${FMAR}partyName`), literal(name.trim()), g),
+    quad(s, namedNode(`${FMAR}partyRole`), literal(role), g),
   ];
-  if (identifier) quads.push(quad(s, namedNode(`${FMAR}partyIdentifier`), literal(`${identifier.scheme}:${identifier.value}`), s));
-  return { iri, key, quads, label: `party ${name.trim()}`, shared: true };
+  if (identifier) quads.push(quad(s, namedNode(`${FMAR}partyIdentifier`), literal(`${identifier.scheme}:${identifier.value}`), g));
+  return { iri, graph, key, quads, label: `party ${name.trim()}`, shared: true };
 }

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { stringify as stringifyCsv } from 'csv-stringify/sync';
 import { ImportRun } from '../../../src/import/ImportRun.js';
 import { importerFor } from '../../../src/import/importers.js';
 import { importReportCsv } from '../../../src/import/importReport.js';
@@ -86,11 +88,28 @@ describe('ImportRun with the ECR importer (issue #9)', function () {
 
   it('keeps one party per organisation across name variants, linked to the registered organisation with its evidence', async () => {
     const rows = await selectBindings(t.registry.store, `PREFIX fmar: <https://w3id.org/fmar/ontology#>
-      SELECT ?party ?name ?org ?method ?evidence WHERE { GRAPH ?party { ?party a fmar:ReferenceParty ; fmar:partyName ?name . OPTIONAL { ?party fmar:matchedOrganisation ?org ; fmar:matchMethod ?method ; fmar:matchEvidence ?evidence } } FILTER (CONTAINS(?name, "BSR")) }`);
+      SELECT ?party ?name ?org ?method ?evidence WHERE { GRAPH ?partyGraph { ?party a fmar:ReferenceParty ; fmar:partyName ?name . OPTIONAL { ?party fmar:matchedOrganisation ?org ; fmar:matchMethod ?method ; fmar:matchEvidence ?evidence } } FILTER (CONTAINS(?name, "BSR")) }`);
     assert.deepEqual([...new Set(rows.map((r) => r.party.value))].length, 1, 'one party');
     assert.deepEqual(rows.map((r) => r.name.value).sort(), ['BSR Applications Limited', 'BSR Applications Ltd']);
     assert.equal(rows[0].org?.value, bsr);
     assert.ok(rows[0].method, 'matched');
+  });
+
+  it('keeps what each source says of a party it shares with another: importing one file never replaces the other\'s', async () => {
+    // A REPD row whose operator is one of the ECR's customers (the excerpt's first REPD row, its operator changed).
+    const repd = parseCsv(await readFile(join(projectRoot(), 'test/fixtures/import/desnz-repd-excerpt-cp1252.csv'), 'latin1'), { relax_column_count: true }) as string[][];
+    const operatorAt = repd[0].findIndex((h) => h.trim() === 'Operator (or Applicant)');
+    const row = [...repd[1]];
+    row[operatorAt] = 'BSR Applications Ltd';
+    const repdRun = new ImportRun({ store: t.registry.store, baseIri: BASE, agentIri: `${BASE}agents/importer`, importer: importerFor('repd', { model: t.registry.model, vocabulary: await VocabularyMapping.load() }), organisations: () => registeredOrganisations(t.registry.store, BASE) });
+    await repdRun.run(Buffer.from(stringifyCsv([repd[0], row]), 'latin1'), 'repd-one-row.csv');
+    const roles = await selectBindings(t.registry.store, `PREFIX fmar: <https://w3id.org/fmar/ontology#>
+      SELECT DISTINCT ?role WHERE { GRAPH ?g { ?party fmar:partyRole ?role ; fmar:partyName "BSR Applications Ltd" } } ORDER BY ?role`);
+    assert.deepEqual(roles.map((r) => r.role.value), ['REPD operator', 'UKPN ECR customer']);
+    const again = await run().run(await readFile(EXCERPT), 'ukpn-ecr-excerpt.csv');
+    // (The one update is the Astra Ventures entry, back to this edition's capacity after the newer edition above.)
+    const updated = again.rows.flatMap((r) => r.entities).filter((e) => e.change === 'updated').map((e) => e.label);
+    assert.deepEqual([...new Set(updated)], ['ECR entry LAND AT TERRIERS FARM'], 'the ECR import finds its own statements of the party as it left them');
   });
 
   it('writes the row report as CSV with a line per row', async () => {

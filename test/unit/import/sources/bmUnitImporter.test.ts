@@ -164,13 +164,13 @@ describe('ImportRun with the BM unit importer (issue #9)', function () {
   it('answers "which BM units does lead party X have" with one SPARQL query, the party keyed by its Elexon Party ID and linked to the registered organisation', async () => {
     const rows = await selectBindings(t.registry.store, `PREFIX fmar: <${FMAR}>
       SELECT ?unit ?id ?name ?org WHERE {
-        GRAPH ?party { ?party a fmar:ReferenceParty ; fmar:partyIdentifier "elexonPartyId:FLEXTRCY" ; fmar:partyName ?name . OPTIONAL { ?party fmar:matchedOrganisation ?org } }
+        GRAPH ?partyGraph { ?party a fmar:ReferenceParty ; fmar:partyIdentifier "elexonPartyId:FLEXTRCY" ; fmar:partyName ?name . OPTIONAL { ?party fmar:matchedOrganisation ?org } }
         GRAPH ?unit { ?unit fmar:bmuLeadParty ?party ; fmar:bmuId ?id }
       }`);
     assert.deepEqual(rows.map((r) => [r.id.value, r.name.value, r.org?.value]), [['V__AFLEX001', 'Flexitricity Limited', flexitricity]]);
     // A party's name need not say who it is: ZENOBE1 is published as "BESS Holdco 2 Limited".
     const zenobe = await selectBindings(t.registry.store, `PREFIX fmar: <${FMAR}>
-      SELECT ?id WHERE { GRAPH ?party { ?party fmar:partyIdentifier "elexonPartyId:ZENOBE1" ; fmar:partyName "BESS Holdco 2 Limited" ; fmar:partyRole "BSC lead party" } GRAPH ?unit { ?unit fmar:bmuLeadParty ?party ; fmar:bmuId ?id } }`);
+      SELECT ?id WHERE { GRAPH ?partyGraph { ?party fmar:partyIdentifier "elexonPartyId:ZENOBE1" ; fmar:partyName "BESS Holdco 2 Limited" ; fmar:partyRole "BSC lead party" } GRAPH ?unit { ?unit fmar:bmuLeadParty ?party ; fmar:bmuId ?id } }`);
     assert.deepEqual(zenobe.map((r) => r.id.value), ['V__AZENO002']);
   });
 
@@ -183,9 +183,9 @@ describe('ImportRun with the BM unit importer (issue #9)', function () {
     assert.equal(changes.get('BM unit 2__BANGE001')?.change, 'created');
     assert.deepEqual(changes.get('party Limejump Energy Limited')?.changed, ['partyName']);
     const units = await selectBindings(t.registry.store, `PREFIX fmar: <${FMAR}>
-      SELECT DISTINCT ?id WHERE { GRAPH ?party { ?party fmar:partyIdentifier "elexonPartyId:ANGEL" } GRAPH ?unit { ?unit fmar:bmuLeadParty ?party ; fmar:bmuId ?id } } ORDER BY ?id`);
+      SELECT DISTINCT ?id WHERE { GRAPH ?partyGraph { ?party fmar:partyIdentifier "elexonPartyId:ANGEL" } GRAPH ?unit { ?unit fmar:bmuLeadParty ?party ; fmar:bmuId ?id } } ORDER BY ?id`);
     assert.deepEqual(units.map((r) => r.id.value), ['2__AANGE001', '2__BANGE001']);
-    const names = await selectBindings(t.registry.store, `PREFIX fmar: <${FMAR}> SELECT ?name WHERE { GRAPH ?party { ?party fmar:partyIdentifier "elexonPartyId:ANGEL" ; fmar:partyName ?name } } ORDER BY ?name`);
+    const names = await selectBindings(t.registry.store, `PREFIX fmar: <${FMAR}> SELECT ?name WHERE { GRAPH ?partyGraph { ?party fmar:partyIdentifier "elexonPartyId:ANGEL" ; fmar:partyName ?name } } ORDER BY ?name`);
     assert.deepEqual(names.map((r) => r.name.value), ['Limejump Energy Limited', 'Limejump Energy Ltd']);
   });
 });

@@ -228,7 +228,7 @@ describe('ImportRun with the dispatch importer (issue #9)', function () {
 
     const rows = await selectBindings(t.registry.store, `PREFIX fmar: <${FMAR}>
       SELECT ?id ?zoneName ?org WHERE {
-        GRAPH ?party { ?party a fmar:ReferenceParty ; fmar:partyIdentifier "ukpnFlexibilityProvider:Octopus" . OPTIONAL { ?party fmar:matchedOrganisation ?org } }
+        GRAPH ?partyGraph { ?party a fmar:ReferenceParty ; fmar:partyIdentifier "ukpnFlexibilityProvider:Octopus" . OPTIONAL { ?party fmar:matchedOrganisation ?org } }
         GRAPH ?unit { ?unit a fmar:FlexibleUnit ; fmar:flexibleUnitProvider ?party ; fmar:flexibleUnitId ?id ; fmar:inFlexibilityZone ?zone }
         GRAPH ?zone { ?zone fmar:flexibilityZoneName ?zoneName }
       } ORDER BY ?id`);
@@ -239,7 +239,7 @@ describe('ImportRun with the dispatch importer (issue #9)', function () {
     assert.ok(rows.every((r) => r.org?.value === octopusEnergy), 'linked through the declared trading name "Octopus"');
 
     const parties = await selectBindings(t.registry.store, `PREFIX fmar: <${FMAR}>
-      SELECT ?name ?method ?org WHERE { GRAPH ?party { ?party fmar:partyRole "UKPN flexibility provider" ; fmar:partyName ?name . OPTIONAL { ?party fmar:matchMethod ?method ; fmar:matchedOrganisation ?org } } } ORDER BY ?name`);
+      SELECT ?name ?method ?org WHERE { GRAPH ?partyGraph { ?party fmar:partyRole "UKPN flexibility provider" ; fmar:partyName ?name . OPTIONAL { ?party fmar:matchMethod ?method ; fmar:matchedOrganisation ?org } } } ORDER BY ?name`);
     assert.deepEqual(parties.map((r) => [r.name.value, r.method?.value]), [['Axle Energy Limited', undefined], ['EDF Energy', undefined], ['Electric Miles Ltd', undefined], ['Ev.energy', undefined], ['OVO Energy', undefined], ['Octopus', 'exact-name'], ['Ohme', undefined]], 'informal names are linked only where an organisation has exactly that name: "EDF Energy" is not guessed');
 
     const zone = await selectBindings(t.registry.store, `PREFIX fmar: <${FMAR}>

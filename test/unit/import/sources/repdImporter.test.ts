@@ -228,7 +228,7 @@ describe('ImportRun with the REPD importer (issue #9)', function () {
     assert.deepEqual(await literalOf('6992', 'repdOperatorName'), ['Ørsted']);
     assert.deepEqual(await literalOf('6264', 'repdSiteName'), ['Dounreay Trì Floating Wind Demonstration']);
     assert.deepEqual(await literalOf('3052', 'repdSiteName'), ['Gorsedd BrÃ¢n Wind Fram']);
-    const party = await selectBindings(t.registry.store, `PREFIX fmar: <${FMAR}> SELECT ?name ?role WHERE { GRAPH <${ENTRY('1325')}> { ?e fmar:repdOperator ?p } GRAPH ?p { ?p fmar:partyName ?name ; fmar:partyRole ?role } }`);
+    const party = await selectBindings(t.registry.store, `PREFIX fmar: <${FMAR}> SELECT ?name ?role WHERE { GRAPH <${ENTRY('1325')}> { ?e fmar:repdOperator ?p } GRAPH ?partyGraph { ?p fmar:partyName ?name ; fmar:partyRole ?role } }`);
     assert.deepEqual(party.map((r) => [r.name.value, r.role.value]), [["Solafields U/Bishop's Waltham Renewables Ltd", 'REPD operator']]);
   });
 
