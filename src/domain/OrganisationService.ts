@@ -8,6 +8,7 @@ import { AccessDeniedError, DuplicateRecordError, StateConflictError } from './e
 import { ASSET_KIND, DELEGATION_KIND, ORGANISATION_KIND, PLATFORM_KIND, USER_KIND } from './RecordKind.js';
 import type { RecordService, RecordState } from './RecordService.js';
 import { code } from './recordValues.js';
+import { organisationNameKey } from './organisationNames.js';
 
 /**
  * The organisation use cases of the Service Provider & User Module: register (UC-01.02) with duplicate
@@ -32,13 +33,14 @@ export class OrganisationService {
 
   /**
    * UC-01.02 sequence: "uniqueness check on regNo/VAT and legalName (duplicate => return existingOrgId)". The
-   * legal name is compared normalised (case, punctuation, "Limited"/"Ltd", "&"/"and"), so "ACME Energy Ltd."
-   * and "Acme Energy Limited" are the same organisation.
+   * legal name is compared by its organisation name key (organisationNames.ts: case, accents, punctuation,
+   * "Limited"/"Ltd", "&"/"and", a leading "The"), so "ACME Energy Ltd." and "Acme Energy Limited" are the same
+   * organisation. The imports match published names with the same key (docs/import/README.md).
    */
   private async refuseDuplicate(body: Record<string, unknown>): Promise<void> {
     const registrationNumber = typeof body.organisationRegistrationNumber === 'string' ? body.organisationRegistrationNumber : undefined;
     const vat = typeof body.vatRegistrationNumber === 'string' ? body.vatRegistrationNumber : undefined;
-    const name = typeof body.organisationLegalName === 'string' ? normaliseLegalName(body.organisationLegalName) : undefined;
+    const name = typeof body.organisationLegalName === 'string' ? organisationNameKey(body.organisationLegalName) : undefined;
     const prefix = `${this.args.baseIri}${ORGANISATION_KIND.path}/`;
     const rows = await selectBindings(this.args.store, `SELECT ?o ?id ?name ?number ?vat WHERE {
       GRAPH ?o { ?o a <${FMAR}Organisation> ; <${FMAR}fmarOrganisationId> ?id ; <${FMAR}organisationLegalName> ?name . OPTIONAL { ?o <${FMAR}organisationRegistrationNumber> ?number } }
@@ -48,7 +50,7 @@ export class OrganisationService {
       const matchedOn: string[] = [];
       if (registrationNumber && row.number && normaliseNumber(row.number.value) === normaliseNumber(registrationNumber)) matchedOn.push('organisationRegistrationNumber');
       if (vat && row.vat && normaliseNumber(row.vat.value) === normaliseNumber(vat)) matchedOn.push('vatRegistrationNumber');
-      if (name && normaliseLegalName(row.name.value) === name) matchedOn.push('organisationLegalName');
+      if (name && organisationNameKey(row.name.value) === name) matchedOn.push('organisationLegalName');
       if (matchedOn.length) {
         throw new DuplicateRecordError(`this organisation is already registered as ${row.id.value} (same ${matchedOn.join(', ')}): update it (PUT /organisations/${row.id.value}) instead of registering it again`, row.id.value, row.o.value, matchedOn);
       }
@@ -118,22 +120,6 @@ export class OrganisationService {
   }
 }
 
-/** "ACME Energy Ltd." and "Acme Energy Limited" normalise alike: case, punctuation, "&", company suffixes. */
-export function normaliseLegalName(name: string): string {
-  return name
-    .toLowerCase()
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .replace(/&/g, ' and ')
-    // Letters of any script stay (Ø, Æ, Greek, Cyrillic): only punctuation and symbols go.
-    .replace(/[^\p{L}\p{N} ]+/gu, ' ')
-    .replace(/\bpublic limited company\b/g, 'plc')
-    .replace(/\blimited liability partnership\b/g, 'llp')
-    .replace(/\blimited\b/g, 'ltd')
-    .replace(/^the\b/, '')
-    .replace(/\s+/g, ' ')
-    .trim();
-}
 
 function normaliseNumber(value: string): string {
   return value.toUpperCase().replace(/[\s-]+/g, '');

@@ -1,4 +1,4 @@
-import { nameVariantsEvidence, organisationNameKey } from './organisationNames.js';
+import { nameVariantsEvidence, organisationNameKey } from '../domain/organisationNames.js';
 
 /** An organisation already known to the registry (or to the import), by IRI, with every name it is known by. */
 export interface OrganisationCandidate {

@@ -4,7 +4,7 @@ import type { ModelQueries } from '../../ontology/modelQueries.js';
 import { dnoCodeOfLicenceArea } from '../../domain/authenticity/ecrLicenceArea.js';
 import { FMAR, FMAR_CODE, RDF, XSD } from '../../rdf/namespaces.js';
 import { isNoValue, megawattsToKilowatts, parseDate, parseDecimal, parseYesNo, type Parsed } from '../cellValues.js';
-import { organisationNameKey } from '../organisationNames.js';
+import { organisationNameKey } from '../../domain/organisationNames.js';
 import type { ImportContext, ImportedEntity, RowMapping, RowProblem, SourceImporter } from '../SourceImporter.js';
 import type { TabularRow } from '../tabularFile.js';
 import { normaliseLabel, type VocabularyMapping } from '../VocabularyMapping.js';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { DataFactory } from 'n3';
 import { FMAR, RDF } from '../../rdf/namespaces.js';
-import { organisationNameKey } from '../organisationNames.js';
+import { organisationNameKey } from '../../domain/organisationNames.js';
 import type { ImportedEntity } from '../SourceImporter.js';
 
 const { namedNode, literal, quad } = DataFactory;
@@ -19,7 +19,7 @@ export function looksLikeOrganisation(name: string): boolean {
 
 /**
  * A party a published file names (an ECR customer, a BSC lead party, a flexibility provider): one entity per
- * organisation name key (organisationNames.ts), so "BSR Applications Limited" and "BSR Applications Ltd" are one
+ * organisation name key (domain/organisationNames.ts), so "BSR Applications Limited" and "BSR Applications Ltd" are one
  * party holding both names. `shared`: many rows name it; ImportRun merges what they say.
  * Identifiers (an Elexon Party ID) key the party instead of its name when given.
  */

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { anonymousPrincipal } from '../../../src/access/Principal.js';
-import { normaliseLegalName } from '../../../src/domain/OrganisationService.js';
+import { organisationNameKey as normaliseLegalName } from '../../../src/domain/organisationNames.js';
 import { DuplicateRecordError } from '../../../src/domain/errors.js';
 import { exampleBody, startTestRegistry, type TestRegistry } from '../../support/testRegistry.js';
 
 describe('OrganisationService', () => {
-  describe('normaliseLegalName', () => {
+  describe('organisation name keys for duplicate registrations (organisationNames.ts)', () => {
     const same: [string, string][] = [
       ['ACME Energy Ltd.', 'Acme Energy Limited'],
       ['acme energy ltd', 'ACME ENERGY LIMITED'],

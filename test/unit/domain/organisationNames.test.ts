@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { nameVariantsEvidence, organisationNameKey } from '../../../src/import/organisationNames.js';
+import { nameVariantsEvidence, organisationNameKey } from '../../../src/domain/organisationNames.js';
 import { sharedDir } from '../../../src/projectRoot.js';
 
 const GB = join(sharedDir(), 'data/gb');

@@ -7,7 +7,7 @@
  */
 
 /** A normalisation rule, named as it is reported in match evidence. */
-export type OrganisationNameRule = 'unicode' | 'case' | '&→and' | 'punctuation' | 'whitespace' | 'The prefix' | 'Public Limited Company→PLC' | 'Limited→Ltd';
+export type OrganisationNameRule = 'unicode' | 'accents' | 'case' | '&→and' | 'punctuation' | 'whitespace' | 'The prefix' | 'Public Limited Company→PLC' | 'Limited Liability Partnership→LLP' | 'Limited→Ltd';
 
 interface NameRule {
   name: OrganisationNameRule;
@@ -24,6 +24,9 @@ const word = (pattern: string) => new RegExp(`(?<![\\p{L}\\p{N}])(?:${pattern})(
 const RULES: readonly NameRule[] = [
   // NFKC folds compatibility forms: the no-break spaces of some REPD operators ("Pegasus Group\u00a0"), full-width letters.
   { name: 'unicode', apply: (text) => text.normalize('NFKC') },
+  // "Société Générale Énergie" and "Societe Generale Energie" are one name (UC-01.02 duplicate registrations). Only
+  // marks go: Ø, Æ and other letters of their own stay ("Øster Power" is not "Ster Power").
+  { name: 'accents', apply: (text) => text.normalize('NFKD').replace(/\p{M}/gu, '').normalize('NFKC') },
   // "RENESOLA POWER UK LTD" and "Renesola Power UK Ltd" (UKPN ECR) are one company.
   { name: 'case', apply: (text) => text.toLowerCase() },
   // "Her Majesty's Prison & Probation Service" (REPD): '&' and 'and' are one word.
@@ -37,6 +40,9 @@ const RULES: readonly NameRule[] = [
   { name: 'The prefix', apply: (text) => text.replace(/^\s*the\s+/iu, '') },
   // The company-type suffix a plc may write in full or dotted. Before Limited→Ltd, whose word it contains.
   { name: 'Public Limited Company→PLC', apply: (text) => text.replace(word('public\\s+limited\\s+company|p\\.?\\s?l\\.?\\s?c\\.?'), 'plc') },
+  // An LLP may write its form in full (UC-01.02: "Acme Partners LLP" is "Acme Partners Limited Liability Partnership").
+  // Before Limited→Ltd, whose word it contains.
+  { name: 'Limited Liability Partnership→LLP', apply: (text) => text.replace(word('limited\\s+liability\\s+partnership'), 'llp') },
   // "Limited", "Ltd" and "Ltd." are one suffix ("UK Power Reserve Limited" at Elexon, "UK Power Reserve Ltd" in the ECR).
   { name: 'Limited→Ltd', apply: (text) => text.replace(word('limited|ltd\\.?'), 'ltd') },
 ];
