@@ -1,6 +1,6 @@
 import type { CodeConcept } from '../ontology/OntologyModel.js';
 import { dnoCodeOfLicenceArea } from '../domain/authenticity/ecrLicenceArea.js';
-import { isNoValue, megawattsToKilowatts, parseDate, parseMpans, parseYesNo } from './cellValues.js';
+import { megawattsToKilowatts, parseDate, parseMpans, parseYesNo } from './cellValues.js';
 import { ECR_COLUMNS } from './sources/ecrImporter.js';
 import type { TabularFile, TabularRow } from './tabularFile.js';
 import type { VocabularyMapping } from './VocabularyMapping.js';
@@ -63,10 +63,7 @@ export function sampleAssetsFromEcr(file: TabularFile, options: SampleAssetOptio
 }
 
 function sampleAsset(row: TabularRow, options: SampleAssetOptions, mpansTaken: Set<string>): Omit<SampleAsset, 'fsp'> & { fsp: number } | undefined {
-  const cell = (column: string) => {
-    const value = row.cell(column);
-    return value === undefined || isNoValue(value) ? undefined : value;
-  };
+  const cell = (column: string) => row.value(column);
   if (!/^connected$/i.test(cell(ECR_COLUMNS.connectionStatus) ?? '')) return undefined;
   if ([2, 3].some((n) => cell(ECR_COLUMNS.energySource(n)) || cell(ECR_COLUMNS.conversionTechnology(n)))) return undefined;
   const source = cell(ECR_COLUMNS.energySource(1));

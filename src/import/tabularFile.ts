@@ -1,4 +1,5 @@
 import { parse } from 'csv-parse/sync';
+import { isNoValue } from './cellValues.js';
 
 /**
  * A published CSV file read as a table of trimmed text cells, whatever its encoding, line ends and preamble: the
@@ -21,6 +22,8 @@ export interface TabularRow {
   line: number;
   /** The cell of a column, trimmed; undefined when the column is not in the file. Column names are matched with normaliseHeader. */
   cell(column: string): string | undefined;
+  /** The cell as a value: undefined also when it holds a placeholder ("Data not available", "N/A"...: cellValues.isNoValue). */
+  value(column: string): string | undefined;
   /** All cells, by published header (cleaned), trimmed, for reports. */
   cells: Record<string, string>;
 }
@@ -123,6 +126,11 @@ class Row implements TabularRow {
   cell(column: string): string | undefined {
     const index = this.columnIndex.get(normaliseHeader(column));
     return index === undefined ? undefined : this.values[index];
+  }
+
+  value(column: string): string | undefined {
+    const text = this.cell(column);
+    return text === undefined || isNoValue(text) ? undefined : text;
   }
 }
 

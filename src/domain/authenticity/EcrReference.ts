@@ -313,7 +313,7 @@ export function megawattsToKilowatts(text: string | undefined): string | undefin
 }
 
 /** Exact sum of non-negative decimal texts. */
-function sumDecimals(values: string[]): string {
+export function sumDecimals(values: string[]): string {
   const scale = Math.max(...values.map((v) => v.split('.')[1]?.length ?? 0));
   const total = values.reduce((sum, v) => {
     const [whole, fraction = ''] = v.split('.');

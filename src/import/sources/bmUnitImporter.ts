@@ -1,7 +1,7 @@
 import { DataFactory, type Quad } from 'n3';
 import type { ModelQueries } from '../../ontology/modelQueries.js';
 import { FMAR, FMAR_CODE, RDF, XSD } from '../../rdf/namespaces.js';
-import { isNoValue, megawattsToKilowatts, parseDate, parseDecimal, parseYesNo, type Parsed } from '../cellValues.js';
+import { megawattsToKilowatts, parseDate, parseDecimal, parseYesNo, type Parsed } from '../cellValues.js';
 import type { ImportContext, ImportedEntity, RowMapping, RowProblem, SourceImporter } from '../SourceImporter.js';
 import type { TabularRow } from '../tabularFile.js';
 import type { VocabularyMapping } from '../VocabularyMapping.js';
@@ -94,10 +94,7 @@ export class BmUnitImporter implements SourceImporter {
   mapRow(row: TabularRow, context: ImportContext): RowMapping {
     const warnings: RowProblem[] = [];
     const errors: RowProblem[] = [];
-    const cell = (column: string) => {
-      const value = row.cell(column);
-      return value === undefined || isNoValue(value) ? undefined : value;
-    };
+    const cell = (column: string) => row.value(column);
     const id = cell(BM_UNIT_COLUMNS.bmUnitId);
     if (!id) {
       errors.push({ reason: 'no-bm-unit-id', column: BM_UNIT_COLUMNS.bmUnitId, message: 'the row gives no BM Unit ID' });

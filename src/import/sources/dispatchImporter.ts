@@ -1,7 +1,7 @@
 import { DataFactory, type Quad } from 'n3';
 import type { ModelQueries } from '../../ontology/modelQueries.js';
 import { FMAR, FMAR_CODE, RDF } from '../../rdf/namespaces.js';
-import { isNoValue, parseDate } from '../cellValues.js';
+import { parseDate } from '../cellValues.js';
 import type { ImportContext, ImportedEntity, RowMapping, RowProblem, SourceImporter } from '../SourceImporter.js';
 import type { TabularRow } from '../tabularFile.js';
 import { normaliseLabel, type VocabularyMapping } from '../VocabularyMapping.js';
@@ -106,10 +106,7 @@ export class DispatchImporter implements SourceImporter {
   mapRow(row: TabularRow, context: ImportContext): RowMapping {
     const warnings: RowProblem[] = [];
     const errors: RowProblem[] = [];
-    const cell = (column: string) => {
-      const value = row.cell(column);
-      return value === undefined || isNoValue(value) ? undefined : value;
-    };
+    const cell = (column: string) => row.value(column);
     const id = cell(DISPATCH_COLUMNS.fuId);
     if (!id) errors.push({ reason: 'no-fu-id', column: DISPATCH_COLUMNS.fuId, message: 'the row names no flexible unit (fu_id)' });
     checkTimes(row, cell, errors);

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { DataFactory, type Quad } from 'n3';
 import type { ModelQueries } from '../../ontology/modelQueries.js';
 import { dnoCodeOfLicenceArea } from '../../domain/authenticity/ecrLicenceArea.js';
+import { sumDecimals } from '../../domain/authenticity/EcrReference.js';
 import { FMAR, FMAR_CODE, RDF, XSD } from '../../rdf/namespaces.js';
 import { isNoValue, megawattsToKilowatts, parseDate, parseDecimal, parseYesNo, type Parsed } from '../cellValues.js';
 import { organisationNameKey } from '../../domain/organisationNames.js';
@@ -86,10 +87,7 @@ export class EcrImporter implements SourceImporter {
   mapRow(row: TabularRow, context: ImportContext): RowMapping {
     const warnings: RowProblem[] = [];
     const errors: RowProblem[] = [];
-    const cell = (column: string) => {
-      const value = row.cell(column);
-      return value === undefined || isNoValue(value) ? undefined : value;
-    };
+    const cell = (column: string) => row.value(column);
     const operator = this.options.operator;
     const licenceArea = cell(ECR_COLUMNS.licenceArea);
     const dno = licenceArea ? dnoCodeOfLicenceArea(licenceArea, this.options.model.scheme(`${FMAR_CODE}DNOCode`).concepts) : undefined;
@@ -103,7 +101,8 @@ export class EcrImporter implements SourceImporter {
     const connected = /^connected$/i.test(status ?? '');
     const statusColumn = connected ? ECR_COLUMNS.connectedCapacity : ECR_COLUMNS.acceptedCapacity;
     const statusCapacity = this.kilowatts(row, statusColumn, warnings);
-    const capacity = statusCapacity ?? sumDecimals(technologies.map((t) => t.capacityKw).filter((c): c is string => c !== undefined));
+    const technologyCapacities = technologies.map((t) => t.capacityKw).filter((c): c is string => c !== undefined);
+    const capacity = statusCapacity ?? (technologyCapacities.length ? sumDecimals(technologyCapacities) : undefined);
     if (capacity === undefined) errors.push({ reason: 'no-capacity', column: statusColumn, message: 'the row gives no registered capacity, for the site or for any technology' });
 
     if (errors.length) return { entities: [], warnings, errors };
@@ -212,18 +211,4 @@ interface Technology {
 
 function decimal(value: string) {
   return literal(value, namedNode(`${XSD}decimal`));
-}
-
-/** Exact sum of non-negative decimal texts; undefined for none. */
-function sumDecimals(values: string[]): string | undefined {
-  if (!values.length) return undefined;
-  const scale = Math.max(...values.map((v) => v.split('.')[1]?.length ?? 0));
-  const total = values.reduce((sum, v) => {
-    const [whole, fraction = ''] = v.split('.');
-    return sum + BigInt(whole + fraction.padEnd(scale, '0'));
-  }, 0n);
-  const digits = total.toString().padStart(scale + 1, '0');
-  const whole = digits.slice(0, digits.length - scale);
-  const fraction = digits.slice(digits.length - scale).replace(/0+$/, '');
-  return fraction ? `${whole}.${fraction}` : whole;
 }

@@ -2,7 +2,7 @@ import { DataFactory, type Quad } from 'n3';
 import type { CodeConcept } from '../../ontology/OntologyModel.js';
 import type { ModelQueries } from '../../ontology/modelQueries.js';
 import { FMAR, FMAR_CODE, RDF, XSD } from '../../rdf/namespaces.js';
-import { isNoValue, parseDecimal } from '../cellValues.js';
+import { parseDecimal } from '../cellValues.js';
 import type { ImportContext, RowMapping, RowProblem, SourceImporter } from '../SourceImporter.js';
 import type { TabularRow } from '../tabularFile.js';
 
@@ -78,10 +78,7 @@ export class GspImporter implements SourceImporter {
   mapRow(row: TabularRow, context: ImportContext): RowMapping {
     const warnings: RowProblem[] = [];
     const errors: RowProblem[] = [];
-    const published = (column: string) => {
-      const value = row.cell(column);
-      return value === undefined || isNoValue(value) ? undefined : value;
-    };
+    const published = (column: string) => row.value(column);
     const id = published(GSP_COLUMNS.gspId);
     if (!id) {
       const gnode = published(GSP_COLUMNS.gnodeName);

@@ -1,6 +1,6 @@
 import { DataFactory, type Quad } from 'n3';
 import { FMAR, FMAR_CODE, RDF, XSD } from '../../rdf/namespaces.js';
-import { isNoValue, megawattsToKilowatts, parseDate, parseDecimal, parseYesNo } from '../cellValues.js';
+import { megawattsToKilowatts, parseDate, parseDecimal, parseYesNo } from '../cellValues.js';
 import type { ImportContext, ImportedEntity, RowMapping, RowProblem, SourceImporter } from '../SourceImporter.js';
 import type { TabularRow } from '../tabularFile.js';
 import type { VocabularyMapping } from '../VocabularyMapping.js';
@@ -94,10 +94,7 @@ export class RepdImporter implements SourceImporter {
   mapRow(row: TabularRow, context: ImportContext): RowMapping {
     const warnings: RowProblem[] = [];
     const errors: RowProblem[] = [];
-    const cell = (column: string) => {
-      const value = row.cell(column);
-      return value === undefined || isNoValue(value) ? undefined : value;
-    };
+    const cell = (column: string) => row.value(column);
     const refId = cell(REPD_COLUMNS.refId);
     if (!refId) {
       errors.push({ reason: 'no-ref-id', column: REPD_COLUMNS.refId, message: 'the row gives no Ref ID' });

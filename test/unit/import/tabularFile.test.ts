@@ -245,3 +245,11 @@ describe('readTabularFile on crafted files (not from a published file)', () => {
     assert.match(error.message, /UTF-16/);
   });
 });
+
+describe('TabularRow.value', () => {
+  it('is the cell, except that a placeholder is no value', () => {
+    const file = readTabularFile(Buffer.from('Name,MPAN,Missing\r\nSite A,Data not available,x\r\nSite B, 1050000669539 ,\r\n'), { headerColumns: ['Name', 'MPAN'], sourceName: 'crafted.csv' });
+    assert.deepEqual(file.rows.map((r) => [r.value('Name'), r.value('MPAN'), r.cell('MPAN')]), [['Site A', undefined, 'Data not available'], ['Site B', '1050000669539', '1050000669539']]);
+    assert.equal(file.rows[0].value('Not a column'), undefined);
+  });
+});
