@@ -7,11 +7,11 @@ import type { ImportedEntity } from '../SourceImporter.js';
 const { namedNode, literal, quad } = DataFactory;
 
 /**
- * Company forms and public bodies that mark a published name as an organisation's. Registers also list people (an
+ * Company forms (the Welsh Cyf., Cyfyngedig and CCC too) and public bodies that mark a published name as an organisation's. Registers also list people (an
  * ECR customer may be a farmer under their own name): a name without such a mark is kept only as the source
  * published it, never made into a party (the data README: "do not enrich them").
  */
-const ORGANISATION_MARK = /\b(ltd|limited|plc|llp|lp|llc|inc|incorporated|cic|co-?operative|council|university|college|nhs|trust|group|holdings|partnership|company|corporation|corp|society|association|authority|energy|power|solar|wind|storage|renewables?|services|estates?|farms?|properties|developments?|networks?|gmbh|bv|sa|ag|ab|as)\b/i;
+const ORGANISATION_MARK = /\b(ltd|limited|cyf|cyfyngedig|ccc|plc|llp|lp|llc|inc|incorporated|cic|co-?operative|council|university|college|nhs|trust|group|holdings|partnership|company|corporation|corp|society|association|authority|energy|power|solar|wind|storage|renewables?|services|estates?|farms?|properties|developments?|networks?|gmbh|bv|sa|ag|ab|as)\b/i;
 
 export function looksLikeOrganisation(name: string): boolean {
   return ORGANISATION_MARK.test(name);
