@@ -57,8 +57,13 @@ program
   .option('--operator <code>', 'the register\'s operator code (ecr; default UKPN)')
   .option('--url <url>', 'import into the running registry at this base URL instead (POST /imports/{kind})')
   .option('--token <token>', 'an administrator\'s bearer token for --url (default FMAR_ADMIN_TOKEN)', process.env.FMAR_ADMIN_TOKEN)
-  .action(async (kind: string, file: string, options: { dataDir: string; report?: string; operator?: string; url?: string; token?: string }) => {
-    process.exitCode = await importCommand(kind, resolve(file), { dataDir: resolve(options.dataDir), report: options.report, operator: options.operator, url: options.url, token: options.token, progress: Boolean(process.stderr.isTTY) });
+  .option('--publisher <name>', 'who published the file (default: the importer\'s own source, e.g. UK Power Networks)')
+  .option('--licence <iri>', 'the licence of the file, an IRI (needed where the importer does not know it: another DNO\'s register)')
+  .option('--attribution <text>', 'the attribution line to keep wherever the data is shown (needed with --licence)')
+  .option('--title <text>', 'a title for the source file')
+  .action(async (kind: string, file: string, options: { dataDir: string; report?: string; operator?: string; url?: string; token?: string; publisher?: string; licence?: string; attribution?: string; title?: string }) => {
+    const source = Object.fromEntries(Object.entries({ publisher: options.publisher, licence: options.licence, attribution: options.attribution, title: options.title }).filter(([, v]) => v !== undefined));
+    process.exitCode = await importCommand(kind, resolve(file), { dataDir: resolve(options.dataDir), report: options.report, operator: options.operator, url: options.url, token: options.token, source, progress: Boolean(process.stderr.isTTY) });
   });
 
 program

@@ -5,6 +5,7 @@ import { configFromEnvironment } from '../config.js';
 import { IMPORT_KINDS } from '../import/importers.js';
 import { importIntoRegistry } from '../import/importIntoRegistry.js';
 import type { ImportRowReport, ImportSummary } from '../import/ImportRun.js';
+import type { SourceDescription } from '../import/SourceImporter.js';
 import { summaryText, writeImportReport } from '../import/importReport.js';
 import { openRegistry } from '../registry.js';
 
@@ -13,6 +14,8 @@ export interface ImportCommandOptions {
   /** A running registry's base URL: the file is posted to {url}/imports/{kind} instead (with `token`). */
   url?: string;
   token?: string;
+  /** Publisher, licence, attribution, title of the file, where the importer's own description does not fit. */
+  source?: Partial<SourceDescription>;
   report?: string;
   operator?: string;
   /** Show a progress bar: on a terminal only (issue #9: quiet when not a TTY). */
@@ -38,6 +41,7 @@ export async function importCommand(kind: string, file: string, options: ImportC
     let started = false;
     const { summary, rows } = await importIntoRegistry(registry, kind, bytes, basename(file), {
       operator: options.operator,
+      source: options.source,
       onProgress: (done, total) => {
         if (!bar) return;
         if (!started) {
@@ -65,6 +69,7 @@ async function importOverHttp(kind: string, bytes: Buffer, fileName: string, opt
   const url = new URL(`imports/${encodeURIComponent(kind)}`, options.url!.endsWith('/') ? options.url : `${options.url}/`);
   url.searchParams.set('file', fileName);
   if (options.operator) url.searchParams.set('operator', options.operator);
+  for (const [name, value] of Object.entries(options.source ?? {})) if (value) url.searchParams.set(name, value);
   const res = await fetch(url, { method: 'POST', body: new Uint8Array(bytes), headers: { 'content-type': 'application/octet-stream', accept: 'application/json', ...(options.token ? { authorization: `Bearer ${options.token}` } : {}) } });
   const body = (await res.json().catch(() => ({}))) as { summary?: ImportSummary; rows?: ImportRowReport[]; detail?: string };
   if (!res.ok || !body.summary || !body.rows) {

@@ -66,6 +66,14 @@ export interface ImportRunOptions {
   now?: () => Date;
 }
 
+/** The source description lacks what every imported value must carry (its licence, its attribution). */
+export class SourceDescriptionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SourceDescriptionError';
+  }
+}
+
 /** Predicates ImportRun adds itself: not part of an entity's content when comparing with what is stored. */
 const DERIVED_FROM = `${PROV}wasDerivedFrom`;
 
@@ -92,12 +100,14 @@ export class ImportRun {
     const now = this.options.now ?? (() => new Date());
     const started = now();
     const startedMs = performance.now();
+    const description = { ...importer.source, ...this.options.source };
+    // Every imported value carries its licence and attribution: a source without them is refused, not guessed.
+    if (!/^https?:\/\/\S+$/.test(description.licence) || !description.attribution.trim()) throw new SourceDescriptionError(`the licence (an IRI) and the attribution of ${fileName} are not known for a ${importer.kind} file from ${description.publisher}: give them with the import (--licence, --attribution)`);
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const file = readTabularFile(bytes, { headerColumns: importer.headerColumns, sourceName: fileName });
     const sourceIri = `${baseIri}reference/sources/sha256-${sha256}`;
     const activityIri = `${baseIri}imports/${uuidv7()}`;
     const context: ImportContext = { baseIri, sourceIri, rowIri: (row) => `${sourceIri}#row-${row}` };
-    const description = { ...importer.source, ...this.options.source };
 
     await store.commit({ replaceGraphs: [sourceIri], add: [...sourceQuads(sourceIri, description, fileName, sha256, file), ...readableBy(sourceIri, audience.public(baseIri))] });
     await store.commit({ add: [...activityQuads(activityIri, importer.kind, sourceIri, this.options.agentIri, started), ...readableBy(activityIri, audience.audit(baseIri))] });

@@ -2,6 +2,7 @@ import type { Registry } from '../registry.js';
 import { importerFor } from './importers.js';
 import { ImportRun, type ImportRowReport, type ImportSummary } from './ImportRun.js';
 import { registeredOrganisations } from './registeredOrganisations.js';
+import type { SourceDescription } from './SourceImporter.js';
 import { VocabularyMapping } from './VocabularyMapping.js';
 
 export interface ImportIntoRegistryOptions {
@@ -10,6 +11,8 @@ export interface ImportIntoRegistryOptions {
   /** Who runs it: the command line's importer agent, or the administrator calling POST /imports. */
   agentIri?: string;
   onProgress?: (done: number, total: number) => void;
+  /** The file's publisher, licence, attribution... where the importer's own description does not fit (another DNO's register). */
+  source?: Partial<SourceDescription>;
 }
 
 /**
@@ -25,5 +28,6 @@ export async function importIntoRegistry(registry: Pick<Registry, 'store' | 'mod
     importer: importerFor(kind, { model: registry.model, vocabulary: await VocabularyMapping.load(), operator: options.operator }),
     organisations: () => registeredOrganisations(registry.store, baseIri),
     onProgress: options.onProgress,
+    source: options.source,
   }).run(bytes, fileName);
 }

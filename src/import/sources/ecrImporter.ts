@@ -6,7 +6,7 @@ import { sumDecimals } from '../../domain/authenticity/EcrReference.js';
 import { FMAR, FMAR_CODE, RDF, XSD } from '../../rdf/namespaces.js';
 import { isNoValue, megawattsToKilowatts, parseDate, parseDecimal, parseYesNo, type Parsed } from '../cellValues.js';
 import { organisationNameKey } from '../../domain/organisationNames.js';
-import type { ImportContext, ImportedEntity, RowMapping, RowProblem, SourceImporter } from '../SourceImporter.js';
+import type { ImportContext, ImportedEntity, RowMapping, RowProblem, SourceDescription, SourceImporter } from '../SourceImporter.js';
 import type { TabularRow } from '../tabularFile.js';
 import { normaliseLabel, type VocabularyMapping } from '../VocabularyMapping.js';
 import { referencePartyEntity } from './referenceParty.js';
@@ -69,13 +69,25 @@ export interface EcrImporterOptions {
 export class EcrImporter implements SourceImporter {
   readonly kind = 'ecr';
   readonly headerColumns = [ECR_COLUMNS.licenceArea, ECR_COLUMNS.connectionStatus, ECR_COLUMNS.energySource(1)];
-  readonly source = {
-    title: 'UK Power Networks Embedded Capacity Register (1 MW and above)',
-    publisher: 'UK Power Networks',
-    licence: 'https://creativecommons.org/licenses/by/4.0/',
-    attribution: 'Contains data from UK Power Networks, CC BY 4.0',
-    dataset: 'UK Power Networks Open Data Portal, dataset ukpn-embedded-capacity-register',
-  };
+  /**
+   * UK Power Networks' register, as the data README describes it. Another operator's register is described by its
+   * operator only: its licence and attribution must be given with the import (ImportRun refuses a source without
+   * them rather than guess a licence).
+   */
+  get source(): SourceDescription {
+    const operator = this.options.operator;
+    if (operator === 'UKPN') {
+      return {
+        title: 'UK Power Networks Embedded Capacity Register (1 MW and above)',
+        publisher: 'UK Power Networks',
+        licence: 'https://creativecommons.org/licenses/by/4.0/',
+        attribution: 'Contains data from UK Power Networks, CC BY 4.0',
+        dataset: 'UK Power Networks Open Data Portal, dataset ukpn-embedded-capacity-register',
+      };
+    }
+    return { title: `${operator} Embedded Capacity Register`, publisher: operator, licence: '', attribution: '', dataset: `${operator} Embedded Capacity Register` };
+  }
+
   private readonly keysSeen = new Map<string, number>();
 
   constructor(private readonly options: EcrImporterOptions) {}

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { stringify as stringifyCsv } from 'csv-stringify/sync';
-import { ImportRun } from '../../../src/import/ImportRun.js';
+import { ImportRun, SourceDescriptionError } from '../../../src/import/ImportRun.js';
 import { importerFor } from '../../../src/import/importers.js';
 import { importReportCsv } from '../../../src/import/importReport.js';
 import { registeredOrganisations } from '../../../src/import/registeredOrganisations.js';
@@ -110,6 +110,19 @@ describe('ImportRun with the ECR importer (issue #9)', function () {
     // (The one update is the Astra Ventures entry, back to this edition's capacity after the newer edition above.)
     const updated = again.rows.flatMap((r) => r.entities).filter((e) => e.change === 'updated').map((e) => e.label);
     assert.deepEqual([...new Set(updated)], ['ECR entry LAND AT TERRIERS FARM'], 'the ECR import finds its own statements of the party as it left them');
+  });
+
+  it('refuses another operator\'s register until its licence and attribution are given, then records them', async () => {
+    const importer = () => importerFor('ecr', { model: t.registry.model, vocabulary, operator: 'NPG' });
+    const head = t.registry.store.head().sequence;
+    await assert.rejects(new ImportRun({ store: t.registry.store, baseIri: BASE, agentIri: `${BASE}agents/importer`, importer: importer() }).run(await readFile(EXCERPT), 'npg-ecr.csv'), (error: unknown) => error instanceof SourceDescriptionError && /licence .* attribution/.test(error.message));
+    assert.equal(t.registry.store.head().sequence, head, 'nothing written');
+    const source = { licence: 'https://creativecommons.org/licenses/by/4.0/', attribution: 'Contains data from Northern Powergrid, CC BY 4.0', publisher: 'Northern Powergrid' };
+    const { summary } = await new ImportRun({ store: t.registry.store, baseIri: BASE, agentIri: `${BASE}agents/importer`, importer: importer(), source }).run(await readFile(EXCERPT), 'npg-ecr.csv');
+    const described = await selectBindings(t.registry.store, `SELECT ?publisher ?attribution WHERE { GRAPH <${summary.source}> { <${summary.source}> <http://purl.org/dc/terms/publisher> ?publisher ; <http://purl.org/dc/terms/bibliographicCitation> ?attribution } }`);
+    assert.deepEqual(described.map((r) => [r.publisher.value, r.attribution.value]), [['Northern Powergrid', source.attribution]]);
+    // Its entries are its own (keyed by operator), not UKPN's.
+    assert.ok(summary.entities.created >= 19);
   });
 
   it('writes the row report as CSV with a line per row', async () => {
