@@ -249,11 +249,16 @@ function mergeInto(target: PendingEntity, entity: ImportedEntity, report: Import
   target.sources.push(source);
 }
 
+/** Whether a stored quad is part of the entity's content in `graph`, not the derivation ImportRun adds (the row it came from). */
+function isContent(q: Quad, graph: string): boolean {
+  return q.graph.value === graph && q.predicate.value !== DERIVED_FROM && !q.subject.value.includes('/reference/sources/');
+}
+
 /** An entity's content as comparable keys: its statements without the provenance ImportRun adds. */
 function contentKeys(quads: readonly Quad[], graph: string): Set<string> {
   const keys = new Set<string>();
   for (const q of quads) {
-    if (q.graph.value !== graph || q.predicate.value === DERIVED_FROM || q.subject.value.includes('/reference/sources/')) continue;
+    if (!isContent(q, graph)) continue;
     keys.add(quadKey(q));
   }
   return keys;
@@ -270,7 +275,7 @@ function changedProperties(before: readonly Quad[], after: readonly Quad[], grap
   const byProperty = (quads: readonly Quad[]) => {
     const map = new Map<string, Set<string>>();
     for (const q of quads) {
-      if (q.graph.value !== graph || q.predicate.value === DERIVED_FROM || q.subject.value.includes('/reference/sources/')) continue;
+      if (!isContent(q, graph)) continue;
       const name = q.subject.value === iri ? localName(q.predicate.value) : `${localName(q.subject.value)}.${localName(q.predicate.value)}`;
       (map.get(name) ?? map.set(name, new Set()).get(name)!).add(quadKey(q).replace(/^\S+ /, ''));
     }

@@ -1,7 +1,7 @@
 import type { CodeConcept } from '../ontology/OntologyModel.js';
 import { dnoCodeOfLicenceArea } from '../domain/authenticity/ecrLicenceArea.js';
 import { megawattsToKilowatts, parseDate, parseMpans, parseYesNo } from './cellValues.js';
-import { ECR_COLUMNS } from './sources/ecrImporter.js';
+import { ECR_COLUMNS, ecrTechnologyCodes } from './sources/ecrImporter.js';
 import type { TabularFile, TabularRow } from './tabularFile.js';
 import type { VocabularyMapping } from './VocabularyMapping.js';
 
@@ -35,7 +35,8 @@ const CATEGORIES = new Set(['BESS', 'SOLAR_PV', 'WIND_TURBINE', 'CHP']);
  *
  * - the site name as the asset name, written with the characters asset names allow ("&" as "and"; other punctuation
  *   dropped);
- * - the category and energy source the mapping data gives the published values; capacity in kW, exactly;
+ * - the category and energy source the ECR importer reads from the published values (ecrTechnologyCodes); capacity
+ *   in kW, exactly;
  * - connected, firm or (Flexible Connection = Yes) non-firm, commissioned on the date connected;
  * - the export MPAN: the cell must hold a valid one that no other selected site has (the register repeats 15), as the
  *   rules ask an MPAN of every generating or storage asset;
@@ -68,13 +69,8 @@ function sampleAsset(row: TabularRow, options: SampleAssetOptions, mpansTaken: S
   if ([2, 3].some((n) => cell(ECR_COLUMNS.energySource(n)) || cell(ECR_COLUMNS.conversionTechnology(n)))) return undefined;
   const source = cell(ECR_COLUMNS.energySource(1));
   const technology = cell(ECR_COLUMNS.conversionTechnology(1));
-  const sourceMapping = options.vocabulary.map('ecr-energy-source', source);
-  const technologyMapping = options.vocabulary.map('ecr-conversion-technology', technology);
-  const codes = (m: typeof sourceMapping) => (m && 'codes' in m ? m.codes : {});
-  const chp = parseYesNo(row.cell(ECR_COLUMNS.cogeneration(1)));
-  const category = 'value' in chp && chp.value ? 'CHP' : codes(technologyMapping).AssetCategory ?? (technologyMapping === undefined ? codes(sourceMapping).AssetCategory : undefined);
+  const { assetCategory: category, energySourceCode: energySource } = ecrTechnologyCodes(options.vocabulary, source, technology, row.cell(ECR_COLUMNS.cogeneration(1)));
   if (!category || !CATEGORIES.has(category)) return undefined;
-  const energySource = codes(sourceMapping).EnergySource;
   const capacity = megawattsToKilowatts(row.cell(ECR_COLUMNS.connectedCapacity));
   const connected = parseDate(row.cell(ECR_COLUMNS.dateConnected));
   const area = cell(ECR_COLUMNS.licenceArea);

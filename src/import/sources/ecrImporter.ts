@@ -186,19 +186,10 @@ export class EcrImporter implements SourceImporter {
     const capacityKw = this.kilowatts(row, ECR_COLUMNS.technologyCapacity(n), warnings);
     const storageKwh = this.kilowatts(row, ECR_COLUMNS.storageCapacity(n), warnings);
     if (!source && !technology && !capacityKw) return undefined;
-    const chp = parseYesNo(row.cell(ECR_COLUMNS.cogeneration(n)));
-    const sourceMapping = this.options.vocabulary.map('ecr-energy-source', source);
-    const technologyMapping = this.options.vocabulary.map('ecr-conversion-technology', technology);
+    const { sourceMapping, technologyMapping, assetCategory, energySourceCode } = ecrTechnologyCodes(this.options.vocabulary, source, technology, row.cell(ECR_COLUMNS.cogeneration(n)));
     for (const [mapping, column, value] of [[sourceMapping, ECR_COLUMNS.energySource(n), source], [technologyMapping, ECR_COLUMNS.conversionTechnology(n), technology]] as const) {
       if (mapping && 'unmapped' in mapping) warnings.push({ reason: 'unmapped-value', column, value, message: `no concept of the source vocabularies (data/mappings/source-vocabularies.ttl) has this label: the value is kept as published, without an FMAR code` });
     }
-    const codes = (m: typeof sourceMapping) => (m && 'codes' in m ? m.codes : {});
-    // Combined heat and power runs whatever engine or turbine as CHP (ENA "CHP Cogeneration (Yes/No)").
-    // The source decides only when the technology says nothing or "Other" (data/mappings/README.md): "Solar" with
-    // "Storage - Other" is not SOLAR_PV.
-    const technologySilent = technologyMapping === undefined || ('codes' in technologyMapping && normaliseLabel(technologyMapping.label) === 'other');
-    const assetCategory = 'value' in chp && chp.value ? 'CHP' : codes(technologyMapping).AssetCategory ?? (technologySilent ? codes(sourceMapping).AssetCategory : undefined);
-    const energySourceCode = codes(sourceMapping).EnergySource ?? codes(technologyMapping).EnergySource;
     return { slot: n, source, technology, capacityKw, storageKwh, assetCategory, energySourceCode };
   }
 
@@ -209,6 +200,25 @@ export class EcrImporter implements SourceImporter {
     if ('problem' in parsed) warnings.push({ reason: 'bad-capacity', column, value: row.cell(column), message: parsed.problem });
     return undefined;
   }
+}
+
+/**
+ * The FMAR codes of one ECR technology slot, from its published energy source, conversion technology and CHP
+ * Cogeneration flag, through the source vocabularies (the rule of data/mappings/README.md):
+ * - combined heat and power runs whatever engine or turbine as CHP (ENA "CHP Cogeneration (Yes/No)");
+ * - otherwise the technology decides the category, and the source only when the technology says nothing or "Other"
+ *   ("Solar" with "Storage - Other" is not SOLAR_PV);
+ * - the energy source comes from the source (the technology scheme holds none today), else the technology.
+ */
+export function ecrTechnologyCodes(vocabulary: VocabularyMapping, source: string | undefined, technology: string | undefined, cogeneration: string | undefined) {
+  const sourceMapping = vocabulary.map('ecr-energy-source', source);
+  const technologyMapping = vocabulary.map('ecr-conversion-technology', technology);
+  const codes = (m: typeof sourceMapping) => (m && 'codes' in m ? m.codes : {});
+  const chp = parseYesNo(cogeneration);
+  const technologySilent = technologyMapping === undefined || ('codes' in technologyMapping && normaliseLabel(technologyMapping.label) === 'other');
+  const assetCategory: string | undefined = 'value' in chp && chp.value ? 'CHP' : codes(technologyMapping).AssetCategory ?? (technologySilent ? codes(sourceMapping).AssetCategory : undefined);
+  const energySourceCode: string | undefined = codes(sourceMapping).EnergySource ?? codes(technologyMapping).EnergySource;
+  return { sourceMapping, technologyMapping, assetCategory, energySourceCode };
 }
 
 interface Technology {
