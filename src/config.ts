@@ -49,7 +49,7 @@ export interface RegistryConfig {
   principalCacheMs: number;
   /** FMAR_AUTHENTICITY_CHECKS: run UC-02.02's authenticity checks after each registration and MPAN change (true). */
   authenticityChecks: boolean;
-  /** FMAR_ECR_FILE: the UKPN Embedded Capacity Register CSV to load as reference data for the authenticity checks' ECR cross-check (unset: none). */
+  /** FMAR_ECR_FILE: the UKPN Embedded Capacity Register CSV `fmar serve` imports at start (once per file), which the authenticity checks' ECR cross-check reads (unset: none). */
   ecrFile?: string;
   /** FMAR_WEBHOOK_POLL_MS: how often webhook subscriptions are checked for new events (1000). */
   webhookPollMs: number;

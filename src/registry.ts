@@ -9,7 +9,6 @@ import { ApiKeyService } from './domain/ApiKeyService.js';
 import { AssetService } from './domain/AssetService.js';
 import { AssetVerification } from './domain/AssetVerification.js';
 import { AuthenticityChecks } from './domain/authenticity/AuthenticityChecks.js';
-import { EcrReference, UKPN_ECR_1MW_PLUS_2025_08, ecrGraph, loadEcrReference, type EcrEdition } from './domain/authenticity/EcrReference.js';
 import { CategorySchemas } from './domain/CategorySchemas.js';
 import { ChangeFeed } from './domain/ChangeFeed.js';
 import { ConnectionLimitService } from './domain/ConnectionLimitService.js';
@@ -32,6 +31,7 @@ import { SparqlUpdateService } from './domain/SparqlUpdateService.js';
 import { generateContext } from './ontology/contextGenerator.js';
 import { loadOntologyModel } from './ontology/loadOntologyModel.js';
 import { ModelQueries } from './ontology/modelQueries.js';
+import { dropLegacyEcrEdition } from './domain/authenticity/legacyEcrEdition.js';
 import { projectRoot } from './projectRoot.js';
 import { createLocalDocumentLoader, type DocumentLoader } from './rdf/documentLoader.js';
 import { FMAR_CONTEXT_URL } from './rdf/namespaces.js';
@@ -148,10 +148,10 @@ export async function openRegistry(config: RegistryConfig, warn: (message: strin
   const feed = new ChangeFeed({ store, model, baseIri: config.baseIri, materialCapacityShare: config.materialCapacityShare });
   const categories = new CategorySchemas({ records, store, baseIri: config.baseIri, fieldNames });
   records.useCategoryRules(categories);
-  // External verifiers are configured by deployments; none is called over the network by default. The ECR edition
-  // named by FMAR_ECR_FILE is loaded once as its own reference graph (issue #7: "loaded as its own graph").
-  const ecrEditions = config.ecrFile ? [await loadEcrOnce(store, model, config.baseIri, config.ecrFile)] : [];
-  const assetVerification = new AssetVerification({ records, store, checks: new AuthenticityChecks({ store, model, baseIri: config.baseIri, ecrEditions }), baseIri: config.baseIri, enabled: config.authenticityChecks, warn });
+  // External verifiers are configured by deployments; none is called over the network by default. The ECR
+  // cross-check reads the registers `fmar import ecr` wrote (FMAR_ECR_FILE: `fmar serve` imports one at start).
+  await dropLegacyEcrEdition(store, config.baseIri, warn);
+  const assetVerification = new AssetVerification({ records, store, checks: new AuthenticityChecks({ store, model, baseIri: config.baseIri }), baseIri: config.baseIri, enabled: config.authenticityChecks, warn });
   const webhooks = new WebhookService({ store, records, feed, baseIri: config.baseIri, pollMs: config.webhookPollMs, warn });
   webhooks.start();
   // Issue #8: market units, switches and consent. Without a configured Consumer Consent Solution no consent
@@ -190,13 +190,6 @@ export async function openRegistry(config: RegistryConfig, warn: (message: strin
       await store.close();
     },
   };
-}
-
-/** Loads the UKPN ECR edition into its graph unless the store holds it already. */
-async function loadEcrOnce(store: RegistryStore, model: ModelQueries, baseIri: string, file: string): Promise<EcrEdition> {
-  const edition = UKPN_ECR_1MW_PLUS_2025_08;
-  if (!(await store.graphExists(ecrGraph(baseIri, edition)))) await loadEcrReference(store, baseIri, await EcrReference.fromFile(file, { baseIri, edition, model }));
-  return edition;
 }
 
 /**

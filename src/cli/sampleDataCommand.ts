@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { readTabularFile } from '../import/tabularFile.js';
 import { sampleAssetsFromEcr, type SampleAsset } from '../import/sampleAssets.js';
-import { ECR_COLUMNS } from '../import/sources/ecrImporter.js';
+import { ECR_COLUMNS, EcrImporter, ecrEntryReferencesByLine } from '../import/sources/ecrImporter.js';
 import { VocabularyMapping } from '../import/VocabularyMapping.js';
 import { loadOntologyModel } from '../ontology/loadOntologyModel.js';
 import { ModelQueries } from '../ontology/modelQueries.js';
@@ -18,7 +18,9 @@ export const SHOWCASE_LINES = [78, 115, 158, 2, 3, 5, 13, 26];
 export async function buildSampleAssets(ecrFile: string, rootDir: string, fsps: number): Promise<SampleAsset[]> {
   const model = new ModelQueries(await loadOntologyModel(join(rootDir, 'ontology')));
   const file = readTabularFile(await readFile(ecrFile), { headerColumns: [ECR_COLUMNS.licenceArea, ECR_COLUMNS.connectionStatus], sourceName: basename(ecrFile) });
-  return sampleAssetsFromEcr(file, { fileName: basename(ecrFile), vocabulary: await VocabularyMapping.load(join(rootDir, 'data/mappings')), dnoCodes: model.scheme(`${FMAR_CODE}DNOCode`).concepts, fsps, perArea: 160, first: SHOWCASE_LINES });
+  const vocabulary = await VocabularyMapping.load(join(rootDir, 'data/mappings'));
+  const entryReferences = ecrEntryReferencesByLine(file, new EcrImporter({ operator: 'UKPN', model, vocabulary }));
+  return sampleAssetsFromEcr(file, { fileName: basename(ecrFile), vocabulary, dnoCodes: model.scheme(`${FMAR_CODE}DNOCode`).concepts, fsps, perArea: 160, first: SHOWCASE_LINES, entryReferences });
 }
 
 export function sampleAssetsJson(assets: SampleAsset[]): string {

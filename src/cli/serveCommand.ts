@@ -6,7 +6,7 @@ import { configFromEnvironment } from '../config.js';
 import { ASSET_KIND, ORGANISATION_KIND } from '../domain/RecordKind.js';
 import { loadSampleData } from '../domain/sampleData.js';
 import { createApp } from '../http/createApp.js';
-import { importIntoRegistry } from '../import/importIntoRegistry.js';
+import { importUnlessImported } from '../import/importIntoRegistry.js';
 import { listen } from '../http/listen.js';
 import { projectRoot } from '../projectRoot.js';
 import { openRegistry } from '../registry.js';
@@ -16,17 +16,19 @@ export async function serveCommand(): Promise<void> {
   const config = configFromEnvironment();
   const logger = pino({ level: config.logLevel });
   const registry = await openRegistry(config, (message) => logger.warn(message));
-  // An empty registry: no records yet (reference data such as the ECR may already be loaded).
+  // FMAR_ECR_FILE: the Embedded Capacity Register the authenticity checks cross-check assets against, imported as
+  // reference records with their provenance (docs/import/ecr.md) unless this file was imported already. Before the
+  // sample assets, which name its entries.
+  if (config.ecrFile) {
+    const imported = await importUnlessImported(registry, 'ecr', await readFile(config.ecrFile), basename(config.ecrFile));
+    if (imported) logger.info({ file: imported.summary.file, rows: imported.summary.rows, accepted: imported.summary.accepted, records: imported.summary.entities }, 'imported the Embedded Capacity Register as reference records');
+  }
+  // An empty registry: no records yet (reference data such as the ECR may already be there).
   if (config.sampleData && (await registry.records.count(ORGANISATION_KIND)) === 0 && (await registry.records.count(ASSET_KIND)) === 0) {
     const loaded = await loadSampleData(registry.records, join(projectRoot(), 'data/sample'), `${config.baseIri}agents/administrator`, new Date().toISOString().slice(0, 10));
     // The sample assets go through the authenticity checks like any registration (UC-02.02).
     for (const id of loaded.assetIds) registry.assetVerification.schedule(id, 'UC-02.02');
     logger.info({ organisations: loaded.organisations, assets: loaded.assets }, 'loaded the sample dataset');
-    // The register the sample assets come from, as reference records with their provenance (docs/import/ecr.md).
-    if (config.ecrFile) {
-      const { summary } = await importIntoRegistry(registry, 'ecr', await readFile(config.ecrFile), basename(config.ecrFile));
-      logger.info({ file: summary.file, rows: summary.rows, accepted: summary.accepted, records: summary.entities }, 'imported the Embedded Capacity Register as reference records');
-    }
   }
   const app = createApp(registry, logger);
   const server: Server = listen(app, config, () => {

@@ -183,3 +183,16 @@ const YES_NO = new Map<string, boolean>([
   ...['yes', 'y', 'true', 't', '1'].map((v) => [v, true] as const),
   ...['no', 'n', 'false', 'f', '0'].map((v) => [v, false] as const),
 ]);
+
+/** Exact sum of non-negative decimal texts. */
+export function sumDecimals(values: string[]): string {
+  const scale = Math.max(...values.map((v) => v.split('.')[1]?.length ?? 0));
+  const total = values.reduce((sum, v) => {
+    const [whole, fraction = ''] = v.split('.');
+    return sum + BigInt(whole + fraction.padEnd(scale, '0'));
+  }, 0n);
+  const digits = total.toString().padStart(scale + 1, '0');
+  const whole = digits.slice(0, digits.length - scale);
+  const fraction = digits.slice(digits.length - scale).replace(/0+$/, '');
+  return fraction ? `${whole}.${fraction}` : whole;
+}

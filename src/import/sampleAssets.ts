@@ -22,6 +22,8 @@ export interface SampleAssetOptions {
   perArea: number;
   /** Lines that come first, in this order (the hand-picked assets the docs and tests name). */
   first: number[];
+  /** The reference of the ECR entry each line becomes (ecrEntryReferencesByLine). */
+  entryReferences: ReadonlyMap<number, string>;
 }
 
 /** The categories a newcomer can recognise; other plant (engines, turbines, hydro) stays in the reference data only. */
@@ -40,7 +42,8 @@ const CATEGORIES = new Set(['BESS', 'SOLAR_PV', 'WIND_TURBINE', 'CHP']);
  * - connected, firm or (Flexible Connection = Yes) non-firm, commissioned on the date connected;
  * - the export MPAN: the cell must hold a valid one that no other selected site has (the register repeats 15), as the
  *   rules ask an MPAN of every generating or storage asset;
- * - `ecrReference` UKPN-ECR-row-{line}, so the authenticity checks cross-check it against the register.
+ * - `ecrReference`: the reference of the entry `fmar import ecr` makes of the row (UKPN-ECR-{12 hex digits}), so the
+ *   authenticity checks cross-check the asset against the register.
  *
  * The FSPs are fictional (data/sample/organisations.json): the register does not say who manages a site's flexibility.
  */
@@ -82,7 +85,8 @@ function sampleAsset(row: TabularRow, options: SampleAssetOptions, mpansTaken: S
   const flexible = parseYesNo(row.cell(ECR_COLUMNS.flexibleConnection));
   // The rules ask an MPAN of every generating or storage asset (Rule_ExportMPAN_RequiredForGeneration, Rule_BESS_NeedsAnMPAN).
   const mpan = parseMpans(row.cell(ECR_COLUMNS.exportMpan)).mpans.find((m) => !mpansTaken.has(m));
-  if (!mpan) return undefined;
+  const ecrReference = options.entryReferences.get(row.line);
+  if (!mpan || !ecrReference) return undefined;
   const body: Record<string, unknown> = {
     assetName: name,
     assetCategory: category,
@@ -99,7 +103,7 @@ function sampleAsset(row: TabularRow, options: SampleAssetOptions, mpansTaken: S
     dnoConnection: dno.notation,
     exportMPAN: mpan,
     ...(technology ? { energyConversionType: technology.slice(0, 100) } : {}),
-    ecrReference: `UKPN-ECR-row-${row.line}`,
+    ecrReference,
   };
   return { source: { file: options.fileName, row: row.row, line: row.line, ...(cell(ECR_COLUMNS.customerName) ? { customerName: cell(ECR_COLUMNS.customerName) } : {}) }, body, fsp: 0 };
 }

@@ -22,7 +22,11 @@ export interface TabularRow {
   line: number;
   /** The cell of a column, trimmed; undefined when the column is not in the file. Column names are matched with normaliseHeader. */
   cell(column: string): string | undefined;
-  /** The cell as a value: undefined also when it holds a placeholder ("Data not available", "N/A"...: cellValues.isNoValue). */
+  /**
+   * The cell as a value: undefined also when it holds a placeholder ("Data not available", "N/A"...:
+   * cellValues.isNoValue); control characters (a tab inside an ECR site name, line breaks inside a quoted field) become
+   * one space, as the registry's text fields allow none (the generated shapes).
+   */
   value(column: string): string | undefined;
   /** All cells, by published header (cleaned), trimmed, for reports. */
   cells: Record<string, string>;
@@ -130,7 +134,9 @@ class Row implements TabularRow {
 
   value(column: string): string | undefined {
     const text = this.cell(column);
-    return text === undefined || isNoValue(text) ? undefined : text;
+    // A control character, with the spaces around it, becomes one space; other spacing stays as published.
+    // eslint-disable-next-line no-control-regex
+    return text === undefined || isNoValue(text) ? undefined : text.replace(/ *[\u0000-\u001f\u007f]+ */g, ' ');
   }
 }
 

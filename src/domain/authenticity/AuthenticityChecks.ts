@@ -4,7 +4,7 @@ import type { RegistryStore } from '../../store/RegistryStore.js';
 import { assetFacts, type AssetFacts, type AssetVersion } from './assetFacts.js';
 import type { AuthenticityFinding, FindingOutcome } from './AuthenticityFinding.js';
 import { crossCheckEcr, DEFAULT_CAPACITY_TOLERANCE } from './EcrCrossCheck.js';
-import { ecrGraph, readEcrEntry, type EcrEdition } from './EcrReference.js';
+import { ecrGraphsPrefix, holdsEcrOf, operatorOfEcrReference, readEcrEntry } from './ecrEntries.js';
 import { findDuplicateAssets } from './duplicateAssets.js';
 import { friendlyCodeUsers } from './friendlyCodeUsers.js';
 import { distributorIdOf, expectedCheckDigit, hasValidCheckDigit, isMpanCore, MpanDistributors } from './mpan.js';
@@ -12,14 +12,12 @@ import { registrationStatusOf, type CheckedRegistrationStatus } from './registra
 import type { VerificationOutcome, VerificationRequest, VerificationResponse, Verifier } from './Verifier.js';
 
 export interface AuthenticityChecksArgs {
-  /** The store the asset was registered in: duplicates, friendly codes and ECR entries are read from it. */
-  store: Pick<RegistryStore, 'query'>;
+  /** The store the asset was registered in: duplicates, friendly codes and ECR entries (imported by `fmar import ecr`) are read from it. */
+  store: Pick<RegistryStore, 'query' | 'readGraph'>;
   model: ModelQueries;
   baseIri: string;
   /** External sources, each sent the requests of the subjects it verifies. Default: none. */
   verifiers?: readonly Verifier[];
-  /** The ECR editions loaded into the store (loadEcrReference), most authoritative first. Default: none. */
-  ecrEditions?: readonly EcrEdition[];
   /** Fraction by which the declared capacity may differ from the ECR's (default 0.1). */
   capacityTolerance?: number;
   /** A verifier that has not answered after this long is taken as unavailable (default 10 s). */
@@ -157,17 +155,15 @@ export class AuthenticityChecks {
   /** The Embedded Capacity Register entry the ecrReference names (UC-02.02 step 4: DNO connection data). */
   private async ecrFindings(facts: AssetFacts): Promise<AuthenticityFinding[]> {
     if (facts.ecrReference === undefined) return [];
-    const editions = this.args.ecrEditions ?? [];
-    const graphs = editions.map((e) => ecrGraph(this.args.baseIri, e));
-    const entry = await readEcrEntry(this.args.store, graphs, facts.ecrReference);
+    const { store, baseIri } = this.args;
+    const entry = await readEcrEntry(store, baseIri, facts.ecrReference);
     const checkedAt = this.now();
     if (entry) return crossCheckEcr(facts, entry, { capacityTolerance: this.args.capacityTolerance ?? DEFAULT_CAPACITY_TOLERANCE, distributors: this.distributors, checkedAt });
-    const operator = /^([A-Za-z]+)-ECR-/.exec(facts.ecrReference)?.[1]?.toUpperCase();
-    const ofOperator = editions.filter((e) => e.operator.toUpperCase() === operator);
-    if (ofOperator.length) {
-      return [{ attribute: 'ecrReference', check: 'ECR_REFERENCE', outcome: 'query', reason: `ecrReference names no entry of ${ofOperator.map((e) => e.title).join(' or ')}: references are ${ofOperator[0].operator}-ECR-row-{line} (the line of the published file) or ${ofOperator[0].operator}-ECR-{yyyy-mm}-row-{line}`, source: ecrGraph(this.args.baseIri, ofOperator[0]), checkedAt }];
+    const operator = operatorOfEcrReference(facts.ecrReference);
+    if (operator && (await holdsEcrOf(store, baseIri, operator))) {
+      return [{ attribute: 'ecrReference', check: 'ECR_REFERENCE', outcome: 'query', reason: `ecrReference names no entry of the ${operator} Embedded Capacity Register the registry holds: its entries answer to ${operator}-ECR-{12 hex digits} (docs/import/ecr.md) or to the register's own Reference`, source: `${ecrGraphsPrefix(baseIri)}${operator.toLowerCase()}/`, checkedAt }];
     }
-    return [{ attribute: 'ecrReference', check: 'ECR_REFERENCE', outcome: 'warning', reason: `no Embedded Capacity Register the ecrReference could name is loaded${editions.length ? ` (loaded: ${editions.map((e) => e.title).join('; ')})` : ''}: not checked`, source: `${this.args.baseIri}reference/ecr/`, checkedAt }];
+    return [{ attribute: 'ecrReference', check: 'ECR_REFERENCE', outcome: 'warning', reason: `${operator ? `the registry holds no Embedded Capacity Register of ${operator}` : 'no Embedded Capacity Register entry has this reference, and it names no operator (OPERATOR-ECR-…)'}: not checked (an administrator imports a register with fmar import ecr)`, source: ecrGraphsPrefix(baseIri), checkedAt }];
   }
 
   /** Each configured external source, for the subjects it verifies (UC-02.02 step 4: MPAS or ECOES, OEM registries). */

@@ -1,6 +1,6 @@
 import type { AssetFacts } from './assetFacts.js';
 import type { AuthenticityFinding } from './AuthenticityFinding.js';
-import type { EcrEntry } from './EcrReference.js';
+import type { EcrEntry } from './ecrEntries.js';
 import type { MpanDistributors } from './mpan.js';
 
 export interface EcrCrossCheckOptions {
@@ -31,30 +31,30 @@ export function crossCheckEcr(asset: AssetFacts, entry: EcrEntry, options: EcrCr
   const tolerance = options.capacityTolerance;
   if (!(tolerance >= 0 && tolerance < 1)) throw new Error(`the capacity tolerance is a fraction from 0 to below 1, not ${tolerance}`);
   const finding = (attribute: string, check: AuthenticityFinding['check'], outcome: AuthenticityFinding['outcome'], reason: string): AuthenticityFinding => ({ attribute, check, outcome, reason, source: entry.iri, checkedAt: options.checkedAt });
-  const line = `line ${entry.line} of the Embedded Capacity Register`;
-  const findings: AuthenticityFinding[] = [finding('ecrReference', 'ECR_REFERENCE', 'confirmed', `ecrReference names ${line}${entry.connectionStatus ? ` (${entry.connectionStatus})` : ''}`)];
+  const named = describeEntry(entry);
+  const findings: AuthenticityFinding[] = [finding('ecrReference', 'ECR_REFERENCE', 'confirmed', `ecrReference names ${named}${entry.connectionStatus ? ` (${entry.connectionStatus})` : ''}`)];
 
   const published = (t: EcrEntry['technologies'][number]) => [t.energySource, t.conversionTechnology].filter(Boolean).join(' / ');
   const categories = [...new Set(entry.technologies.map((t) => t.assetCategory).filter((c): c is string => c !== undefined))];
   const matching = entry.technologies.filter((t) => t.assetCategory !== undefined && t.assetCategory === asset.assetCategory);
   if (!asset.assetCategory) findings.push(finding('assetCategory', 'ECR_TECHNOLOGY', 'warning', 'the asset declares no assetCategory to compare'));
-  else if (!categories.length) findings.push(finding('assetCategory', 'ECR_TECHNOLOGY', 'warning', `${line} lists no technology the registry can read`));
-  else if (matching.length) findings.push(finding('assetCategory', 'ECR_TECHNOLOGY', 'confirmed', `assetCategory ${asset.assetCategory} is a technology of ${line} (${matching.map(published).join('; ')})`));
-  else findings.push(finding('assetCategory', 'ECR_TECHNOLOGY', 'query', `assetCategory ${asset.assetCategory}, but ${line} lists ${categories.join(', ')} (${entry.technologies.map(published).join('; ')})`));
+  else if (!categories.length) findings.push(finding('assetCategory', 'ECR_TECHNOLOGY', 'warning', `${named} lists no technology the registry can read`));
+  else if (matching.length) findings.push(finding('assetCategory', 'ECR_TECHNOLOGY', 'confirmed', `assetCategory ${asset.assetCategory} is a technology of ${named} (${matching.map(published).join('; ')})`));
+  else findings.push(finding('assetCategory', 'ECR_TECHNOLOGY', 'query', `assetCategory ${asset.assetCategory}, but ${named} lists ${categories.join(', ')} (${entry.technologies.map(published).join('; ')})`));
 
-  findings.push(capacityFinding(asset, entry, matching, tolerance, line, finding));
+  findings.push(capacityFinding(asset, entry, matching, tolerance, named, finding));
 
   const entryArea = entry.dnoArea ? options.distributors.byDnoCode(entry.dnoArea) : undefined;
   const declared: [string, string | undefined, string | undefined][] = [
     ['dnoConnection', asset.dnoConnection, entry.dnoArea],
     ['gspGroup', asset.gspGroup, entryArea?.gspGroup],
   ];
-  if (!asset.dnoConnection && !asset.gspGroup) findings.push(finding('dnoConnection', 'ECR_LOCATION', 'warning', `the asset declares neither dnoConnection nor gspGroup to compare with the licence area of ${line}`));
+  if (!asset.dnoConnection && !asset.gspGroup) findings.push(finding('dnoConnection', 'ECR_LOCATION', 'warning', `the asset declares neither dnoConnection nor gspGroup to compare with the licence area of ${named}`));
   for (const [attribute, value, expected] of declared) {
     if (!value) continue;
-    if (!expected) findings.push(finding(attribute, 'ECR_LOCATION', 'warning', `the licence area of ${line} (${entry.licenceArea ?? 'not given'}) names no ${attribute === 'gspGroup' ? 'GSP group' : 'DNO licence area'} of the code lists`));
-    else if (value === expected) findings.push(finding(attribute, 'ECR_LOCATION', 'confirmed', `${attribute} ${value} is the licence area of ${line} (${entry.licenceArea})`));
-    else findings.push(finding(attribute, 'ECR_LOCATION', 'query', `${attribute} ${value}, but ${line} is in ${expected} (${entry.licenceArea})`));
+    if (!expected) findings.push(finding(attribute, 'ECR_LOCATION', 'warning', `the licence area of ${named} (${entry.licenceArea ?? 'not given'}) names no ${attribute === 'gspGroup' ? 'GSP group' : 'DNO licence area'} of the code lists`));
+    else if (value === expected) findings.push(finding(attribute, 'ECR_LOCATION', 'confirmed', `${attribute} ${value} is the licence area of ${named} (${entry.licenceArea})`));
+    else findings.push(finding(attribute, 'ECR_LOCATION', 'query', `${attribute} ${value}, but ${named} is in ${expected} (${entry.licenceArea})`));
   }
   return findings;
 }
@@ -64,7 +64,7 @@ function capacityFinding(
   entry: EcrEntry,
   matching: EcrEntry['technologies'],
   tolerance: number,
-  line: string,
+  named: string,
   finding: (attribute: string, check: AuthenticityFinding['check'], outcome: AuthenticityFinding['outcome'], reason: string) => AuthenticityFinding,
 ): AuthenticityFinding {
   const declared = asset.ratedCapacity;
@@ -73,18 +73,25 @@ function capacityFinding(
   const candidates: { kw: number; what: string }[] = [];
   if (technologyCapacities.length) candidates.push({ kw: technologyCapacities.reduce((a, b) => a + b, 0), what: `the capacity registered for its ${asset.assetCategory} technology` });
   if (entry.registeredCapacityKw !== undefined) candidates.push({ kw: Number(entry.registeredCapacityKw), what: 'the registered capacity of the site' });
-  if (!candidates.length) return finding('ratedCapacity', 'ECR_CAPACITY', 'warning', `${line} gives no capacity to compare`);
+  if (!candidates.length) return finding('ratedCapacity', 'ECR_CAPACITY', 'warning', `${named} gives no capacity to compare`);
   const percent = `${round(tolerance * 100)} %`;
   const describe = (c: { kw: number; what: string }) => `${c.what}, ${round(c.kw)} kW (${round(c.kw / 1000)} MW)`;
   const within = candidates.find((c) => Math.abs(declared - c.kw) <= tolerance * c.kw);
-  if (within) return finding('ratedCapacity', 'ECR_CAPACITY', 'confirmed', `ratedCapacity ${round(declared)} kW is within ${percent} of ${describe(within)}, in ${line}`);
+  if (within) return finding('ratedCapacity', 'ECR_CAPACITY', 'confirmed', `ratedCapacity ${round(declared)} kW is within ${percent} of ${describe(within)}, in ${named}`);
   const largest = candidates.reduce((a, b) => (b.kw > a.kw ? b : a));
   if (declared > largest.kw * (1 + tolerance)) {
-    return finding('ratedCapacity', 'ECR_CAPACITY', 'query', `ratedCapacity ${round(declared)} kW is more than ${percent} above ${describe(largest)}, in ${line}: the connection does not allow it`);
+    return finding('ratedCapacity', 'ECR_CAPACITY', 'query', `ratedCapacity ${round(declared)} kW is more than ${percent} above ${describe(largest)}, in ${named}: the connection does not allow it`);
   }
-  return finding('ratedCapacity', 'ECR_CAPACITY', 'warning', `ratedCapacity ${round(declared)} kW is not within ${percent} of ${candidates.map(describe).join(' or ')}, in ${line}: it is below ${largest.what}, so the asset may be one part of the site`);
+  return finding('ratedCapacity', 'ECR_CAPACITY', 'warning', `ratedCapacity ${round(declared)} kW is not within ${percent} of ${candidates.map(describe).join(' or ')}, in ${named}: it is below ${largest.what}, so the asset may be one part of the site`);
 }
 
 function round(n: number): number {
   return Math.round(n * 100) / 100;
+}
+
+/** How a finding names the entry: its site and the row of the published file it was read from, where known. */
+export function describeEntry(entry: EcrEntry): string {
+  const reference = entry.references.find((r) => /-ECR-[0-9a-f]{12}$/.test(r)) ?? entry.references[0];
+  const where = entry.source ? `, row ${entry.source.row} (line ${entry.source.line}) of the published file` : '';
+  return `the Embedded Capacity Register entry ${reference ?? entry.iri}${entry.siteName ? ` (${entry.siteName}${where})` : where ? ` (${where.slice(2)})` : ''}`;
 }

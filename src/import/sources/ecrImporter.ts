@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import { DataFactory, type Quad } from 'n3';
 import type { ModelQueries } from '../../ontology/modelQueries.js';
 import { dnoCodeOfLicenceArea } from '../../domain/authenticity/ecrLicenceArea.js';
-import { sumDecimals } from '../../domain/authenticity/EcrReference.js';
+import { ecrEntryIri, ecrEntryReference } from '../../domain/authenticity/ecrEntries.js';
 import { FMAR, FMAR_CODE, RDF, XSD } from '../../rdf/namespaces.js';
-import { isNoValue, megawattsToKilowatts, parseDate, parseDecimal, parseYesNo, type Parsed } from '../cellValues.js';
+import { isNoValue, megawattsToKilowatts, parseDate, parseDecimal, parseYesNo, sumDecimals, type Parsed } from '../cellValues.js';
 import { organisationNameKey } from '../../domain/organisationNames.js';
 import type { ImportContext, ImportedEntity, RowMapping, RowProblem, SourceDescription, SourceImporter } from '../SourceImporter.js';
-import type { TabularRow } from '../tabularFile.js';
+import type { TabularFile, TabularRow } from '../tabularFile.js';
 import { normaliseLabel, type VocabularyMapping } from '../VocabularyMapping.js';
 import { referencePartyEntity } from './referenceParty.js';
 
@@ -62,9 +62,11 @@ export interface EcrImporterOptions {
  * `#2`, in file order. The entry answers to `{operator}-ECR-{12 hex digits of the key}` and to the register's own
  * Reference when there is one (and it is not the row's MPAN).
  *
- * Left out, as in the reference data the cross-check reads (EcrReference.ts): MPANs and street addresses (the data
- * README: real data about real sites, some of them individuals; "do not enrich them"). Customer and site names stay:
- * they are what the register publishes to identify a site, and organisations are matched on them.
+ * These entries are the registry's one ECR: the authenticity checks' cross-check reads them (ecrEntries.ts).
+ *
+ * Left out: MPANs and street addresses (the data README: real data about real sites, some of them individuals; "do
+ * not enrich them"). Customer and site names stay: they are what the register publishes to identify a site, and
+ * organisations are matched on them.
  */
 export class EcrImporter implements SourceImporter {
   readonly kind = 'ecr';
@@ -75,7 +77,7 @@ export class EcrImporter implements SourceImporter {
    * them rather than guess a licence).
    */
   get source(): SourceDescription {
-    const operator = this.options.operator;
+    const operator = this.options.operator.toUpperCase();
     if (operator === 'UKPN') {
       return {
         title: 'UK Power Networks Embedded Capacity Register (1 MW and above)',
@@ -100,7 +102,7 @@ export class EcrImporter implements SourceImporter {
     const warnings: RowProblem[] = [];
     const errors: RowProblem[] = [];
     const cell = (column: string) => row.value(column);
-    const operator = this.options.operator;
+    const operator = this.options.operator.toUpperCase();
     const licenceArea = cell(ECR_COLUMNS.licenceArea);
     const dno = licenceArea ? dnoCodeOfLicenceArea(licenceArea, this.options.model.scheme(`${FMAR_CODE}DNOCode`).concepts) : undefined;
     if (!licenceArea) errors.push({ reason: 'no-licence-area', column: ECR_COLUMNS.licenceArea, message: 'the row names no licence area' });
@@ -115,7 +117,9 @@ export class EcrImporter implements SourceImporter {
     const statusCapacity = this.kilowatts(row, statusColumn, warnings);
     const technologyCapacities = technologies.map((t) => t.capacityKw).filter((c): c is string => c !== undefined);
     const capacity = statusCapacity ?? (technologyCapacities.length ? sumDecimals(technologyCapacities) : undefined);
-    if (capacity === undefined) errors.push({ reason: 'no-capacity', column: statusColumn, message: 'the row gives no registered capacity, for the site or for any technology' });
+    // A site the register lists without any capacity (line 303 of the 2025-08 UKPN file) is still a connection the
+    // register knows: an asset may name it, and the cross-check says it has no capacity to compare (as the REPD's).
+    if (capacity === undefined) warnings.push({ reason: 'no-capacity', column: statusColumn, message: 'the row gives no registered capacity, for the site or for any technology: the entry has none' });
 
     if (errors.length) return { entities: [], warnings, errors };
 
@@ -126,19 +130,19 @@ export class EcrImporter implements SourceImporter {
     this.keysSeen.set(keyText, occurrence);
     const key = occurrence > 1 ? `${keyText}#${occurrence}` : keyText;
     const hash = createHash('sha256').update(`${operator}|${key}`).digest('hex').slice(0, 12);
-    const iri = `${context.baseIri}reference/ecr/${operator.toLowerCase()}/${hash}`;
+    const iri = ecrEntryIri(context.baseIri, operator, hash);
     const s = namedNode(iri);
     const g = s;
     const out: Quad[] = [];
     const add = (p: string, o: Quad['object'], subject = s) => out.push(quad(subject, namedNode(`${FMAR}${p}`), o, g));
     out.push(quad(s, namedNode(`${RDF}type`), namedNode(`${FMAR}EcrEntry`), g));
     add('sourceKey', literal(key));
-    add('ecrEntryReference', literal(`${operator}-ECR-${hash}`));
+    add('ecrEntryReference', literal(ecrEntryReference(operator, hash)));
     const ownReference = cell(ECR_COLUMNS.reference);
     const mpans = [row.cell(ECR_COLUMNS.exportMpan), row.cell(ECR_COLUMNS.importMpan)].map((m) => m?.trim());
     if (ownReference && !mpans.includes(ownReference)) add('ecrEntryReference', literal(ownReference));
     if (status) add('ecrConnectionStatus', literal(status));
-    add('ecrRegisteredCapacity', decimal(capacity!));
+    if (capacity !== undefined) add('ecrRegisteredCapacity', decimal(capacity));
     if (licenceArea) add('ecrLicenceArea', literal(licenceArea));
     if (dno) add('ecrDnoArea', namedNode(dno.iri));
     if (customerName) add('ecrCustomerName', literal(customerName));
@@ -200,6 +204,24 @@ export class EcrImporter implements SourceImporter {
     if ('problem' in parsed) warnings.push({ reason: 'bad-capacity', column, value: row.cell(column), message: parsed.problem });
     return undefined;
   }
+}
+
+/**
+ * The stable reference (`{OPERATOR}-ECR-{12 hex digits}`) of the entry each row of a register becomes, by the line the
+ * row starts on; rows the importer rejects have none. What an FSP, or the sample builder, writes as an asset's
+ * ecrReference: the line of a row moves between editions, its reference does not.
+ */
+export function ecrEntryReferencesByLine(file: TabularFile, importer: EcrImporter): Map<number, string> {
+  const sourceIri = 'https://registry.invalid/reference/sources/any';
+  const context: ImportContext = { baseIri: 'https://registry.invalid/', sourceIri, rowIri: (row) => `${sourceIri}#row-${row}` };
+  importer.begin();
+  const references = new Map<number, string>();
+  for (const row of file.rows) {
+    const [entry] = importer.mapRow(row, context).entities;
+    const reference = entry?.quads.find((q) => q.predicate.value === `${FMAR}ecrEntryReference` && /-ECR-[0-9a-f]{12}$/.test(q.object.value));
+    if (reference) references.set(row.line, reference.object.value);
+  }
+  return references;
 }
 
 /**

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AuthenticityChecks, type AuthenticityChecksArgs, type AuthenticityResult } from '../../../../src/domain/authenticity/AuthenticityChecks.js';
-import { EcrReference, loadEcrReference, UKPN_ECR_1MW_PLUS_2025_08 } from '../../../../src/domain/authenticity/EcrReference.js';
 import { RecordedResponseVerifier } from '../../../../src/domain/authenticity/RecordedResponseVerifier.js';
 import type { VerificationRequest, VerificationResponse, Verifier } from '../../../../src/domain/authenticity/Verifier.js';
 import { ASSET_KIND, ORGANISATION_KIND } from '../../../../src/domain/RecordKind.js';
 import type { RecordState } from '../../../../src/domain/RecordService.js';
-import { sharedDir } from '../../../../src/projectRoot.js';
+import { importIntoRegistry } from '../../../../src/import/importIntoRegistry.js';
+import { projectRoot } from '../../../../src/projectRoot.js';
 import { fixturesDir } from '../../../support/fixtures.js';
 import { BASE, exampleBody, startTestRegistry, type TestRegistry } from '../../../support/testRegistry.js';
 
@@ -129,45 +130,55 @@ describe('AuthenticityChecks on assets registered through RecordService', functi
     assert.deepEqual(only(await checks().check(first), 'FRIENDLY_CODE_UNIQUE'), [['friendlyCode', 'query']], 'the first holder is told too: the code is not unique');
   });
 
-  describe('with the UKPN Embedded Capacity Register loaded', () => {
+  describe('with the UKPN Embedded Capacity Register imported', () => {
     beforeEach(async () => {
-      const ecr = await EcrReference.fromFile(join(sharedDir(), 'data/gb/ukpn_ecr_1mw_plus_2025-08.csv'), { baseIri: BASE, edition: UKPN_ECR_1MW_PLUS_2025_08, model: t.registry.model });
-      await loadEcrReference(t.registry.store, BASE, ecr);
+      // 19 real rows of the 2025-08 register (docs/import/ecr.md), imported as `fmar import ecr` does.
+      const file = join(projectRoot(), 'test/fixtures/import-ecr/ukpn-ecr-excerpt.csv');
+      const { summary } = await importIntoRegistry(t.registry, 'ecr', await readFile(file), 'ukpn-ecr-excerpt.csv');
+      assert.equal(summary.rejected, 0);
     });
-    /** Line 78 of the ECR: a connected 10 MW battery in Eastern Power Networks' area. */
-    const line78 = { ecrReference: 'UKPN-ECR-row-78', ratedCapacity: 10000, installedCapacity: 10000, genCapacity: 10000, demandCapacity: 10000, energyStorageCapacity: undefined };
+    /** Line 78 of the published ECR (line 9 of the excerpt): a connected 10 MW battery in Eastern Power Networks' area. */
+    const line78 = { ecrReference: 'UKPN-ECR-9ac41a9acb2e', ratedCapacity: 10000, installedCapacity: 10000, genCapacity: 10000, demandCapacity: 10000, energyStorageCapacity: undefined };
 
-    it('confirms an asset that is what its ECR entry says', async () => {
+    it('confirms an asset that is what its imported ECR entry says, naming the entry and the row it was read from', async () => {
       const asset = await register(fspA, line78);
-      const result = await checks({ ecrEditions: [UKPN_ECR_1MW_PLUS_2025_08] }).check(asset);
+      const result = await checks().check(asset);
       assert.deepEqual(result.findings.filter((f) => f.check.startsWith('ECR_')).map((f) => [f.attribute, f.outcome]), [['ecrReference', 'confirmed'], ['assetCategory', 'confirmed'], ['ratedCapacity', 'confirmed'], ['dnoConnection', 'confirmed'], ['gspGroup', 'confirmed']]);
-      assert.ok(result.sources.includes(`${BASE}reference/ecr/ukpn-2025-08/rows/78`));
+      const entry = `${BASE}reference/ecr/ukpn/9ac41a9acb2e`;
+      assert.ok(result.sources.includes(entry));
+      assert.match(result.findings.find((f) => f.check === 'ECR_REFERENCE')!.reason, /entry UKPN-ECR-9ac41a9acb2e \(DOMINIC PETRE OF HUTTON BATTERY BANK, row 8 \(line 9\) of the published file\) \(Connected\)/);
       assert.equal(result.status, 'VERIFIED');
     });
 
     it('queries a capacity beyond the tolerance, which is configurable', async () => {
       const asset = await register(fspA, { ...line78, ratedCapacity: 12000, installedCapacity: 12000 });
-      const strict = await checks({ ecrEditions: [UKPN_ECR_1MW_PLUS_2025_08] }).check(asset);
+      const strict = await checks().check(asset);
       assert.deepEqual(only(strict, 'ECR_CAPACITY'), [['ratedCapacity', 'query']]);
       assert.equal(strict.status, 'QUERY');
-      const lenient = await checks({ ecrEditions: [UKPN_ECR_1MW_PLUS_2025_08], capacityTolerance: 0.25 }).check(asset);
+      const lenient = await checks({ capacityTolerance: 0.25 }).check(asset);
       assert.deepEqual(only(lenient, 'ECR_CAPACITY'), [['ratedCapacity', 'confirmed']]);
       assert.equal(lenient.status, 'VERIFIED');
       assert.throws(() => checks({ capacityTolerance: 1.5 }), /tolerance/);
     });
 
-    it('queries a reference naming no row of a loaded register, and only warns for a register that is not loaded', async () => {
-      const missing = await register(fspA, { ...line78, ecrReference: 'UKPN-ECR-row-99999' });
-      const result = await checks({ ecrEditions: [UKPN_ECR_1MW_PLUS_2025_08] }).check(missing);
+    it('queries a reference naming no entry of a register the registry holds, and only warns for one it does not hold', async () => {
+      const missing = await register(fspA, { ...line78, ecrReference: 'UKPN-ECR-000000000000' });
+      const result = await checks().check(missing);
       assert.deepEqual(only(result, 'ECR_REFERENCE'), [['ecrReference', 'query']]);
-      assert.match(result.findings.find((f) => f.check === 'ECR_REFERENCE')!.reason, /UKPN-ECR-row-\{line\}/);
-      const otherDno = await register(fspA, { ...line78, ecrReference: 'NGED-ECR-row-78' });
-      assert.deepEqual(only(await checks({ ecrEditions: [UKPN_ECR_1MW_PLUS_2025_08] }).check(otherDno), 'ECR_REFERENCE'), [['ecrReference', 'warning']]);
-      const notConfigured = await register(fspA, { ...line78, importMPAN: MPAN.c, exportMPAN: MPAN.d });
-      const unchecked = await checks().check(notConfigured);
+      assert.match(result.findings.find((f) => f.check === 'ECR_REFERENCE')!.reason, /UKPN-ECR-\{12 hex digits\}/);
+      const legacy = await register(fspA, { ...line78, ecrReference: 'UKPN-ECR-row-78', importMPAN: MPAN.e, exportMPAN: MPAN.f });
+      assert.deepEqual(only(await checks().check(legacy), 'ECR_REFERENCE'), [['ecrReference', 'query']], 'line references are gone with the line-numbered copy');
+      const otherDno = await register(fspA, { ...line78, ecrReference: 'NGED-ECR-row-78', importMPAN: MPAN.c, exportMPAN: MPAN.d });
+      const unchecked = await checks().check(otherDno);
       assert.deepEqual(only(unchecked, 'ECR_REFERENCE'), [['ecrReference', 'warning']]);
+      assert.match(unchecked.findings.find((f) => f.check === 'ECR_REFERENCE')!.reason, /holds no Embedded Capacity Register of NGED/);
       assert.equal(unchecked.status, 'VERIFIED');
     });
+  });
+
+  it('only warns about an ECR reference while the registry holds no register', async () => {
+    const asset = await register(fspA, { ecrReference: 'UKPN-ECR-9ac41a9acb2e' });
+    assert.deepEqual(only(await checks().check(asset), 'ECR_REFERENCE'), [['ecrReference', 'warning']]);
   });
 
   describe('with external verifiers', () => {

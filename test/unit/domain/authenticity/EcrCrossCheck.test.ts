@@ -2,33 +2,35 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { AssetFacts } from '../../../../src/domain/authenticity/assetFacts.js';
 import { crossCheckEcr, DEFAULT_CAPACITY_TOLERANCE } from '../../../../src/domain/authenticity/EcrCrossCheck.js';
-import { EcrReference, UKPN_ECR_1MW_PLUS_2025_08, type EcrEntry } from '../../../../src/domain/authenticity/EcrReference.js';
+import type { EcrEntry } from '../../../../src/domain/authenticity/ecrEntries.js';
 import { MpanDistributors } from '../../../../src/domain/authenticity/mpan.js';
 import { loadOntologyModel } from '../../../../src/ontology/loadOntologyModel.js';
 import { ModelQueries } from '../../../../src/ontology/modelQueries.js';
-import { sharedDir } from '../../../../src/projectRoot.js';
 import { root } from '../../../support/fixtures.js';
+import { ukpnEcrEntriesByLine } from '../../../support/ukpnEcr.js';
 
 const CHECKED_AT = new Date('2027-01-15T12:00:00Z');
 
 describe('crossCheckEcr: an asset against its Embedded Capacity Register entry', function () {
   this.timeout(60_000);
-  let ecr: EcrReference;
+  let entries: Map<number, EcrEntry>;
   let distributors: MpanDistributors;
   before(async () => {
     const model = new ModelQueries(await loadOntologyModel(join(root, 'ontology')));
     distributors = MpanDistributors.fromModel(model);
-    ecr = await EcrReference.fromFile(join(sharedDir(), 'data/gb/ukpn_ecr_1mw_plus_2025-08.csv'), { baseIri: 'http://registry.test/', edition: UKPN_ECR_1MW_PLUS_2025_08, model });
+    entries = await ukpnEcrEntriesByLine(model);
   });
 
-  const row = (line: number): EcrEntry => ecr.entryByReference(`UKPN-ECR-row-${line}`)!;
+  /** The entry the importer makes of the row on this line of the real file. */
+  const row = (line: number): EcrEntry => entries.get(line)!;
   /** Line 78: a connected 10 MW battery in the Eastern Power Networks area (the first sample asset). */
-  const battery = (changes: Partial<AssetFacts> = {}): AssetFacts => ({ iri: 'http://registry.test/assets/x', version: 1, assetCategory: 'BESS', ratedCapacity: 10000, dnoConnection: 'UKPN_EPN', gspGroup: '_A', ecrReference: 'UKPN-ECR-row-78', ...changes });
+  const battery = (changes: Partial<AssetFacts> = {}): AssetFacts => ({ iri: 'http://registry.test/assets/x', version: 1, assetCategory: 'BESS', ratedCapacity: 10000, dnoConnection: 'UKPN_EPN', gspGroup: '_A', ecrReference: 'UKPN-ECR-9ac41a9acb2e', ...changes });
   const check = (asset: AssetFacts, entry: EcrEntry, capacityTolerance = DEFAULT_CAPACITY_TOLERANCE) => crossCheckEcr(asset, entry, { capacityTolerance, distributors, checkedAt: CHECKED_AT });
   const outcomes = (findings: ReturnType<typeof check>) => findings.map((f) => [f.attribute, f.check, f.outcome]);
 
   it('confirms an asset that is what its entry says, every finding resting on the entry', () => {
     const findings = check(battery(), row(78));
+    assert.deepEqual(row(78).references, ['UKPN-ECR-9ac41a9acb2e'], 'line 78: a connected 10 MW battery, named by its key');
     assert.deepEqual(outcomes(findings), [
       ['ecrReference', 'ECR_REFERENCE', 'confirmed'],
       ['assetCategory', 'ECR_TECHNOLOGY', 'confirmed'],
@@ -59,13 +61,13 @@ describe('crossCheckEcr: an asset against its Embedded Capacity Register entry',
     const findings = check(battery({ assetCategory: 'SOLAR_PV' }), row(78));
     const technology = findings.find((f) => f.check === 'ECR_TECHNOLOGY')!;
     assert.equal(technology.outcome, 'query');
-    assert.match(technology.reason, /assetCategory SOLAR_PV, but line 78 of the Embedded Capacity Register lists BESS/);
+    assert.match(technology.reason, /assetCategory SOLAR_PV, but the Embedded Capacity Register entry UKPN-ECR-9ac41a9acb2e \(.*\) lists BESS/);
   });
 
   it('queries a licence area or GSP group other than the entry\'s', () => {
     const findings = check(battery({ dnoConnection: 'UKPN_SPN', gspGroup: '_J' }), row(78));
     assert.deepEqual(outcomes(findings).filter(([, c]) => c === 'ECR_LOCATION'), [['dnoConnection', 'ECR_LOCATION', 'query'], ['gspGroup', 'ECR_LOCATION', 'query']]);
-    assert.match(findings.find((f) => f.attribute === 'gspGroup')!.reason, /gspGroup _J, but line 78 .* is in _A/);
+    assert.match(findings.find((f) => f.attribute === 'gspGroup')!.reason, /gspGroup _J, but the Embedded Capacity Register entry UKPN-ECR-9ac41a9acb2e .* is in _A/);
     // Only a GSP group declared: compared through the licence area it belongs to.
     assert.deepEqual(outcomes(check(battery({ dnoConnection: undefined }), row(78))).filter(([, c]) => c === 'ECR_LOCATION'), [['gspGroup', 'ECR_LOCATION', 'confirmed']]);
     assert.deepEqual(outcomes(check(battery({ dnoConnection: undefined, gspGroup: undefined }), row(78))).filter(([, c]) => c === 'ECR_LOCATION'), [['dnoConnection', 'ECR_LOCATION', 'warning']]);

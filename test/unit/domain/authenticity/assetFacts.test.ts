@@ -14,7 +14,7 @@ describe('assetFacts', function () {
   it('reads what the checks need from the public, restricted and personal graphs of a stored asset', async () => {
     const admin = { agentIri: `${BASE}agents/administrator` };
     const fsp = await t.registry.records.create(ORGANISATION_KIND, await exampleBody('organisation'), admin);
-    const created = await t.registry.records.create(ASSET_KIND, { ...(await exampleBody('asset')), ecrReference: 'UKPN-ECR-row-78', duplicateJustification: 'Shared meter.' }, { ...admin, onBehalfOf: fsp.iri });
+    const created = await t.registry.records.create(ASSET_KIND, { ...(await exampleBody('asset')), ecrReference: 'UKPN-ECR-9ac41a9acb2e', duplicateJustification: 'Shared meter.' }, { ...admin, onBehalfOf: fsp.iri });
     const stored = await t.registry.records.get(ASSET_KIND, created.id);
     const graphs = new Set(stored.quads.map((q) => q.graph.value));
     assert.ok(graphs.has(`${stored.iri}#personal`) && graphs.has(`${stored.iri}#restricted`), 'the MPANs and the serial number live in graphs of their own');
@@ -31,7 +31,7 @@ describe('assetFacts', function () {
       manufacturer: 'Example Storage Systems',
       assetModel: 'ESS-5000',
       friendlyCode: 'BESS-GreenPark-01',
-      ecrReference: 'UKPN-ECR-row-78',
+      ecrReference: 'UKPN-ECR-9ac41a9acb2e',
       dnoConnection: 'UKPN_EPN',
       gspGroup: '_A',
       duplicateJustification: 'Shared meter.',
