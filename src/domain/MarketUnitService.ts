@@ -8,6 +8,7 @@ import { currentMembersOf, type Membership } from './marketUnitMemberships.js';
 import { ASSET_KIND, MARKET_UNIT_KIND, MEMBERSHIP_KIND, ORGANISATION_KIND, QUALIFICATION_KIND, SPG_KIND, SPU_KIND, SWITCH_KIND } from './RecordKind.js';
 import type { Actor, RecordChange, RecordService, RecordState } from './RecordService.js';
 import { code, codes, value, values } from './recordValues.js';
+import { bmUnitLeadPartyProblem, readPublishedBmUnit } from './publishedBmUnits.js';
 import { areasOfRecord } from './systemOperators.js';
 
 /** What happens to a unit's qualifications when it moves to another FSP (UC-03.02: "transferred per rules"). */
@@ -70,6 +71,7 @@ export class MarketUnitService {
     if (!id) throw new InvalidRecordError('body', 'a market unit needs its ID', [{ severity: 'Violation', pointer: '/marketUnitId', field: 'marketUnitId', message: 'give the unit a unique name/ID (UC-03.01): 1 to 64 letters, digits, . _ -' }]);
     const actor = authorizeAssetWrite(principal, 'MANAGE_MARKET_UNITS');
     const fsp = actor.onBehalfOf!;
+    await this.checkBmUnit(fields.bmUnitId, fsp);
     const members = await this.joiningAssets(assetIdsOf(given), fsp, principal, []);
     // UC-03.01 rule: at least one asset.
     if (!members.length) throw new InvalidRecordError('body', 'a market unit groups at least one asset', [{ severity: 'Violation', pointer: '/assets', field: 'assets', message: 'list the FMAR Asset IDs of one or more of your active assets' }]);
@@ -102,6 +104,8 @@ export class MarketUnitService {
     const point = value(current, 'unitAccountingPoint');
     // Sent back as read (the record ID of the accounting point, or its IRI), it may stay; it may not change.
     if (fields.unitAccountingPoint !== undefined && fields.unitAccountingPoint !== point && !point?.endsWith(`/${String(fields.unitAccountingPoint)}`)) throw new InvalidRecordError('body', 'the accounting point follows the unit\'s assets', [{ severity: 'Violation', field: 'unitAccountingPoint', message: 'an SPU\'s accounting point is that of its assets; it is not changed by PUT' }]);
+    // A new BM unit ID is checked against the BSC registration; one the unit already had is not re-judged on every edit.
+    if (fields.bmUnitId !== value(current, 'bmUnitId')) await this.checkBmUnit(fields.bmUnitId, value(current, 'responsibleFSP')!);
     // Replaced as its concrete class (its JSON Schema); the kind keeps fmar:MarketUnit on it.
     const kind = current.quads.some((q) => q.subject.value === current.iri && q.object.value === SPU_KIND.classIri) ? SPU_KIND : SPG_KIND;
     return this.args.records.replace(kind, id, { ...fields, marketUnitId: id, '@type': kind.className, ...(point ? { unitAccountingPoint: point } : {}) }, ifMatch, actor, (latest) => {
@@ -273,6 +277,13 @@ export class MarketUnitService {
   private async qualificationsOf(unitIri: string): Promise<{ iri: string; status: string; validTo?: string }[]> {
     const rows = await selectBindings(this.args.store, `SELECT ?q ?status ?to WHERE { GRAPH ?q { ?q <${FMAR}qualifiedUnit> <${unitIri}> ; <${FMAR}qualificationStatus> ?status . OPTIONAL { ?q <${FMAR}validTo> ?to } } } ORDER BY ?q`);
     return rows.map((r) => ({ iri: r.q.value, status: r.status.value.slice(r.status.value.lastIndexOf('/') + 1), ...(r.to ? { validTo: r.to.value } : {}) }));
+  }
+
+  /** A bmUnitId whose published BSC registration names another registered organisation as lead party is refused (publishedBmUnits.ts). */
+  private async checkBmUnit(bmUnitId: unknown, fsp: string): Promise<void> {
+    if (typeof bmUnitId !== 'string' || !bmUnitId) return;
+    const problem = bmUnitLeadPartyProblem(await readPublishedBmUnit(this.args.store, this.args.baseIri, bmUnitId), fsp);
+    if (problem) throw new InvalidRecordError('body', `BM unit ${bmUnitId} is led by another registered organisation`, [problem]);
   }
 
   /** The assets to add, checked: registered, the FSP's own, joinable, not already members, covered by a platform's grant. */

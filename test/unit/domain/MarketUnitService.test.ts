@@ -1,9 +1,15 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { audience } from '../../../src/access/audiences.js';
 import type { Principal } from '../../../src/access/Principal.js';
 import { DuplicateRecordError, InvalidRecordError, StateConflictError, VersionConflictError } from '../../../src/domain/errors.js';
 import { activeMembershipsOfAsset, compositionAt, currentMembersOf } from '../../../src/domain/marketUnitMemberships.js';
 import { MarketUnitService } from '../../../src/domain/MarketUnitService.js';
+import { readPublishedBmUnit } from '../../../src/domain/publishedBmUnits.js';
+import { importIntoRegistry } from '../../../src/import/importIntoRegistry.js';
+import { projectRoot } from '../../../src/projectRoot.js';
+import { selectBindings } from '../../../src/store/selectBindings.js';
 import { MARKET_UNIT_KIND, MEMBERSHIP_KIND, QUALIFICATION_KIND, SERVICE_WINDOW_KIND } from '../../../src/domain/RecordKind.js';
 import type { RecordState } from '../../../src/domain/RecordService.js';
 import { code, codes, value } from '../../../src/domain/recordValues.js';
@@ -303,6 +309,61 @@ describe('MarketUnitService', function () {
       await t.registry.records.transition(MARKET_UNIT_KIND, id, { marketUnitStatus: 'DE_REGISTERED' }, { ...ADMIN, onBehalfOf: fspA.iri }, 'UC-03.05');
       assert.deepEqual(await activeMembershipsOfAsset(t.registry.store, a1.iri), []);
       assert.deepEqual((await currentMembersOf(t.registry.store, unit.iri)).map((m) => m.asset), [a1.iri]);
+    });
+  });
+
+  describe('BM unit ID against the BSC registration (issue #9: BM units as market units, lead parties as organisations)', () => {
+    let flexitricity: RecordState;
+    before(async () => {
+      flexitricity = await organisation(t.registry, ['FSP'], { organisationLegalName: 'Flexitricity Limited', organisationRegistrationNumber: 'SC200000', organisationTradingName: 'Flexitricity' });
+      // Six real rows of Elexon's Registered BM Units (2022-06): Flexitricity Limited (FLEXTRCY) leads V__AFLEX001.
+      const { summary } = await importIntoRegistry(t.registry, 'bm-units', await readFile(join(projectRoot(), 'test/fixtures/import/elexon-bm-units-excerpt.csv')), 'elexon-bm-units-excerpt.csv');
+      assert.equal(summary.rejected, 0);
+    });
+
+    it('reads the published unit with its lead party and the organisation it matched', async () => {
+      const published = await readPublishedBmUnit(t.registry.store, BASE, 'V__AFLEX001');
+      assert.equal(published?.iri, `${BASE}reference/bm-units/V__AFLEX001`);
+      assert.deepEqual(published?.leadParty?.names, ['Flexitricity Limited']);
+      assert.deepEqual(published?.leadParty?.identifiers, ['elexonPartyId:FLEXTRCY']);
+      assert.equal(published?.leadParty?.matchedOrganisation, flexitricity.iri);
+      assert.equal((await readPublishedBmUnit(t.registry.store, BASE, 'V__AENEL001'))?.leadParty?.matchedOrganisation, undefined, 'Enel X is not registered');
+      assert.equal(await readPublishedBmUnit(t.registry.store, BASE, 'V__ZNOTREG1'), undefined);
+    });
+
+    it('refuses a unit naming a BM unit another registered organisation leads, naming the lead party and the evidence', async () => {
+      const a = await asset(t.registry, fspA.iri, '101234568001');
+      await assert.rejects(units.create({ marketUnitType: 'SPU', marketUnitId: unitId(), bmUnitId: 'V__AFLEX001', assets: [a.id] }, principalA), (e: unknown) => {
+        assert.ok(e instanceof InvalidRecordError);
+        assert.deepEqual(e.results.map((r) => [r.field, r.value]), [['bmUnitId', 'V__AFLEX001']]);
+        assert.match(e.results[0].message, /names its lead party Flexitricity Limited \(Elexon Party ID FLEXTRCY\), which is the registered organisation .*"Flexitricity Limited" matched "Flexitricity Limited"/);
+        return true;
+      });
+      assert.equal((await currentMembersOf(t.registry.store, `${BASE}market-units/MU-TEST-${seq}`)).length, 0, 'nothing written');
+    });
+
+    it('takes a BM unit its own FSP leads, one whose lead party is not registered, and one the register does not list', async () => {
+      const own = await asset(t.registry, flexitricity.iri, '101234568002');
+      const unit = await units.create({ marketUnitType: 'SPU', marketUnitId: unitId(), bmUnitId: 'V__AFLEX001', assets: [own.id] }, userOf(flexitricity.iri, ['FSP']));
+      assert.equal(value(unit, 'bmUnitId'), 'V__AFLEX001');
+      // The query of docs/import/bm-units.md: the unit, the BSC's unit, its lead party and the organisation it is.
+      const docs = await readFile(join(projectRoot(), 'docs/import/bm-units.md'), 'utf8');
+      const query = /```sparql\n(PREFIX fmar[^`]*?fmar:matchedOrganisation[^`]*?)```/.exec(docs)![1];
+      const joined = (await selectBindings(t.registry.store, query)).filter((r) => r.unit.value === unit.iri);
+      assert.deepEqual(joined.map((r) => [r.fsp.value, r.bmUnit.value, r.partyName.value, r.leadOrganisation?.value]), [[flexitricity.iri, `${BASE}reference/bm-units/V__AFLEX001`, 'Flexitricity Limited', flexitricity.iri]]);
+      for (const bmUnitId of ['V__AENEL001', 'V__ZNOTREG1']) {
+        const a = await asset(t.registry, fspA.iri, `1012345680${bmUnitId === 'V__AENEL001' ? '03' : '04'}`);
+        assert.equal(value(await units.create({ marketUnitType: 'SPU', marketUnitId: unitId(), bmUnitId, assets: [a.id] }, principalA), 'bmUnitId'), bmUnitId);
+      }
+    });
+
+    it('checks a changed BM unit ID on update, and leaves an unchanged one alone', async () => {
+      const a = await asset(t.registry, fspA.iri, '101234568005');
+      const id = unitId();
+      await units.create({ marketUnitType: 'SPU', marketUnitId: id, bmUnitId: 'V__AENEL001', assets: [a.id] }, principalA);
+      await assert.rejects(units.update(id, { bmUnitId: 'V__AFLEX001' }, '*', principalA), (e: unknown) => e instanceof InvalidRecordError && e.results[0].field === 'bmUnitId');
+      const renamed = await units.update(id, { bmUnitId: 'V__AENEL001', marketUnitName: 'Enel X aggregation' }, '*', principalA);
+      assert.equal(value(renamed, 'marketUnitName'), 'Enel X aggregation');
     });
   });
 });
