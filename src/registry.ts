@@ -32,6 +32,7 @@ import { generateContext } from './ontology/contextGenerator.js';
 import { loadOntologyModel } from './ontology/loadOntologyModel.js';
 import { ModelQueries } from './ontology/modelQueries.js';
 import { dropLegacyEcrEdition } from './domain/authenticity/legacyEcrEdition.js';
+import { ReferencePartyLinker } from './import/ReferencePartyLinker.js';
 import { projectRoot } from './projectRoot.js';
 import { createLocalDocumentLoader, type DocumentLoader } from './rdf/documentLoader.js';
 import { FMAR_CONTEXT_URL } from './rdf/namespaces.js';
@@ -90,6 +91,8 @@ export interface Registry {
   categories: CategorySchemas;
   /** UC-02.02 step 3: authenticity checks after registration and MPAN changes. */
   assetVerification: AssetVerification;
+  /** Re-links the parties imported files name to the registered organisations when an organisation changes (issue #9). */
+  partyLinker: ReferencePartyLinker;
   documentLoader: DocumentLoader;
   close(): Promise<void>;
 }
@@ -152,6 +155,12 @@ export async function openRegistry(config: RegistryConfig, warn: (message: strin
   // cross-check reads the registers `fmar import ecr` wrote (FMAR_ECR_FILE: `fmar serve` imports one at start).
   await dropLegacyEcrEdition(store, config.baseIri, warn);
   const assetVerification = new AssetVerification({ records, store, checks: new AuthenticityChecks({ store, model, baseIri: config.baseIri }), baseIri: config.baseIri, enabled: config.authenticityChecks, warn });
+  // An organisation registered or renamed: the parties imported files name are matched again (docs/import/README.md).
+  const partyLinker = new ReferencePartyLinker({ store, baseIri: config.baseIri, warn });
+  const organisations = `${config.baseIri}organisations/`;
+  store.onCommitted((graphs) => {
+    if (graphs.some((g) => g.startsWith(organisations))) partyLinker.schedule();
+  });
   const webhooks = new WebhookService({ store, records, feed, baseIri: config.baseIri, pollMs: config.webhookPollMs, warn });
   webhooks.start();
   // Issue #8: market units, switches and consent. Without a configured Consumer Consent Solution no consent
@@ -173,6 +182,7 @@ export async function openRegistry(config: RegistryConfig, warn: (message: strin
     webhooks,
     categories,
     assetVerification,
+    partyLinker,
     connectionLimits: new ConnectionLimitService({ records, store, baseIri: config.baseIri }),
     assets: new AssetService({ records, store, baseIri: config.baseIri, consents }),
     consents,
@@ -183,6 +193,7 @@ export async function openRegistry(config: RegistryConfig, warn: (message: strin
     async close() {
       await switchScheduler.stop();
       await assetVerification.idle();
+      await partyLinker.idle();
       await webhooks.stop();
       await accessLog.close();
       await shapes.close?.();

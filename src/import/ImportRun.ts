@@ -8,6 +8,7 @@ import type { RegistryStore } from '../store/RegistryStore.js';
 import { DCTERMS, FMAR, localName, PROV, RDF, XSD } from '../rdf/namespaces.js';
 import type { ImportContext, ImportedEntity, RowProblem, SourceDescription, SourceImporter } from './SourceImporter.js';
 import type { OrganisationMatcher } from './OrganisationMatcher.js';
+import { identifiersOf, partyMatchQuads } from './partyMatches.js';
 import { readTabularFile, type TabularFile } from './tabularFile.js';
 
 const { namedNode, literal, quad } = DataFactory;
@@ -206,25 +207,9 @@ export class ImportRun {
     const matcher = await this.options.organisations?.();
     if (!matcher) return;
     for (const party of parties) {
-      const s = namedNode(party.entity.iri);
-      const g = namedNode(graphOf(party.entity));
       const names = party.entity.quads.filter((q) => q.predicate.value === `${FMAR}partyName`).map((q) => q.object.value);
-      const identifiers = Object.fromEntries(party.entity.quads.filter((q) => q.predicate.value === `${FMAR}partyIdentifier`).map((q) => q.object.value.split(/:(.*)/s).slice(0, 2) as [string, string]));
-      for (const name of names.sort()) {
-        const match = matcher.match(name, identifiers);
-        if (match.status === 'matched') {
-          party.entity.quads.push(
-            quad(s, namedNode(`${FMAR}matchedOrganisation`), namedNode(match.iri), g),
-            quad(s, namedNode(`${FMAR}matchMethod`), literal(match.method), g),
-            quad(s, namedNode(`${FMAR}matchEvidence`), literal(`"${name}" matched "${match.matchedName}"${match.evidence.length ? ` (${match.evidence.join(', ')})` : ''}`), g),
-          );
-          break;
-        }
-        if (match.status === 'ambiguous') {
-          party.entity.quads.push(quad(s, namedNode(`${FMAR}matchEvidence`), literal(`"${name}" is ambiguous: ${match.candidates.join(', ')} (not linked)`), g));
-          break;
-        }
-      }
+      const identifiers = identifiersOf(party.entity.quads.filter((q) => q.predicate.value === `${FMAR}partyIdentifier`).map((q) => q.object.value));
+      party.entity.quads.push(...partyMatchQuads(matcher, party.entity.iri, graphOf(party.entity), names, identifiers));
     }
   }
 }
