@@ -1,5 +1,5 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { AccessLog } from './access/AccessLog.js';
 import { Authenticator } from './access/Authenticator.js';
 import { CredentialService } from './access/CredentialService.js';
@@ -33,6 +33,8 @@ import { loadOntologyModel } from './ontology/loadOntologyModel.js';
 import { ModelQueries } from './ontology/modelQueries.js';
 import { dropLegacyEcrEdition } from './domain/authenticity/legacyEcrEdition.js';
 import { ReferencePartyLinker } from './import/ReferencePartyLinker.js';
+import { importUnlessImported } from './import/importIntoRegistry.js';
+import type { ImportSummary } from './import/ImportRun.js';
 import { projectRoot } from './projectRoot.js';
 import { createLocalDocumentLoader, type DocumentLoader } from './rdf/documentLoader.js';
 import { FMAR_CONTEXT_URL } from './rdf/namespaces.js';
@@ -93,6 +95,8 @@ export interface Registry {
   assetVerification: AssetVerification;
   /** Re-links the parties imported files name to the registered organisations when an organisation changes (issue #9). */
   partyLinker: ReferencePartyLinker;
+  /** The imports openRegistry ran (FMAR_ECR_FILE, the first time the store sees the file). */
+  startupImports: ImportSummary[];
   documentLoader: DocumentLoader;
   close(): Promise<void>;
 }
@@ -154,6 +158,12 @@ export async function openRegistry(config: RegistryConfig, warn: (message: strin
   // External verifiers are configured by deployments; none is called over the network by default. The ECR
   // cross-check reads the registers `fmar import ecr` wrote (FMAR_ECR_FILE: `fmar serve` imports one at start).
   await dropLegacyEcrEdition(store, config.baseIri, warn);
+  const startupImports: ImportSummary[] = [];
+  if (config.ecrFile) {
+    // FMAR_ECR_FILE: imported as `fmar import ecr` would, unless these bytes were imported already (docs/import/ecr.md).
+    const imported = await importUnlessImported({ store, model, config }, 'ecr', await readFile(config.ecrFile), basename(config.ecrFile));
+    if (imported) startupImports.push(imported.summary);
+  }
   const assetVerification = new AssetVerification({ records, store, checks: new AuthenticityChecks({ store, model, baseIri: config.baseIri }), baseIri: config.baseIri, enabled: config.authenticityChecks, warn });
   // An organisation registered or renamed: the parties imported files name are matched again (docs/import/README.md).
   const partyLinker = new ReferencePartyLinker({ store, baseIri: config.baseIri, warn });
@@ -183,6 +193,7 @@ export async function openRegistry(config: RegistryConfig, warn: (message: strin
     categories,
     assetVerification,
     partyLinker,
+    startupImports,
     connectionLimits: new ConnectionLimitService({ records, store, baseIri: config.baseIri }),
     assets: new AssetService({ records, store, baseIri: config.baseIri, consents }),
     consents,

@@ -1,12 +1,10 @@
 import type { Server } from 'node:http';
-import { readFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { pino } from 'pino';
 import { configFromEnvironment } from '../config.js';
 import { ASSET_KIND, ORGANISATION_KIND } from '../domain/RecordKind.js';
 import { loadSampleData } from '../domain/sampleData.js';
 import { createApp } from '../http/createApp.js';
-import { importUnlessImported } from '../import/importIntoRegistry.js';
 import { listen } from '../http/listen.js';
 import { projectRoot } from '../projectRoot.js';
 import { openRegistry } from '../registry.js';
@@ -16,13 +14,9 @@ export async function serveCommand(): Promise<void> {
   const config = configFromEnvironment();
   const logger = pino({ level: config.logLevel });
   const registry = await openRegistry(config, (message) => logger.warn(message));
-  // FMAR_ECR_FILE: the Embedded Capacity Register the authenticity checks cross-check assets against, imported as
-  // reference records with their provenance (docs/import/ecr.md) unless this file was imported already. Before the
-  // sample assets, which name its entries.
-  if (config.ecrFile) {
-    const imported = await importUnlessImported(registry, 'ecr', await readFile(config.ecrFile), basename(config.ecrFile));
-    if (imported) logger.info({ file: imported.summary.file, rows: imported.summary.rows, accepted: imported.summary.accepted, records: imported.summary.entities }, 'imported the Embedded Capacity Register as reference records');
-  }
+  // FMAR_ECR_FILE: the register the authenticity checks cross-check assets against, imported by openRegistry (before
+  // the sample assets, which name its entries) unless the store has it already (docs/import/ecr.md).
+  for (const summary of registry.startupImports) logger.info({ kind: summary.kind, file: summary.file, rows: summary.rows, accepted: summary.accepted, records: summary.entities }, 'imported the Embedded Capacity Register as reference records');
   // An empty registry: no records yet (reference data such as the ECR may already be there).
   if (config.sampleData && (await registry.records.count(ORGANISATION_KIND)) === 0 && (await registry.records.count(ASSET_KIND)) === 0) {
     const loaded = await loadSampleData(registry.records, join(projectRoot(), 'data/sample'), `${config.baseIri}agents/administrator`, new Date().toISOString().slice(0, 10));

@@ -249,7 +249,6 @@ export class MarketUnitService {
    * by a switch whose assets are all of the unit (UC-03.04).
    */
   async planReassignment(unit: RecordState, members: Membership[], gaining: string, useCase: string, evidence: string, skipAssets: ReadonlySet<string> = new Set()): Promise<RecordChange[]> {
-    const losing = value(unit, 'responsibleFSP')!;
     const changes: RecordChange[] = [{ transition: MARKET_UNIT_KIND, id: unit.id, useCase, changes: { ...handedOver(unit, gaining), reassignmentEvidence: evidence } }];
     for (const m of members) {
       if (skipAssets.has(m.asset)) continue;

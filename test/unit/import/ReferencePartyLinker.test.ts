@@ -6,7 +6,7 @@ import { projectRoot } from '../../../src/projectRoot.js';
 import { FMAR } from '../../../src/rdf/namespaces.js';
 import { selectBindings } from '../../../src/store/selectBindings.js';
 import { organisation } from '../../support/domainRecords.js';
-import { BASE, startTestRegistry, type TestRegistry } from '../../support/testRegistry.js';
+import { startTestRegistry, type TestRegistry } from '../../support/testRegistry.js';
 
 /** Six real rows of Elexon's Registered BM Units (2022-06): Flexitricity Limited (FLEXTRCY) leads V__AFLEX001. */
 const BM_UNITS = join(projectRoot(), 'test/fixtures/import/elexon-bm-units-excerpt.csv');
