@@ -244,9 +244,25 @@ function contentKeys(quads: readonly Quad[], graph: string): Set<string> {
   const keys = new Set<string>();
   for (const q of quads) {
     if (!isContent(q, graph)) continue;
-    keys.add(quadKey(q));
+    keys.add(contentKey(q));
   }
   return keys;
+}
+
+const NUMERIC = new Set([`${XSD}integer`, `${XSD}decimal`]);
+
+/**
+ * A content quad as a comparable key, numbers by value: a store may keep an xsd:decimal with no fraction as an
+ * xsd:integer (Virtuoso stores "0"^^xsd:decimal as 0), which is the same number and must not make a re-run an update.
+ */
+function contentKey(q: Quad): string {
+  if (q.object.termType !== 'Literal' || !NUMERIC.has(q.object.datatype.value)) return quadKey(q);
+  const m = /^([+-]?)0*(\d*?)(?:\.(\d*?)0*)?$/.exec(q.object.value.trim());
+  if (!m) return quadKey(q);
+  const whole = m[2] || '0';
+  const fraction = m[3] ?? '';
+  const negative = m[1] === '-' && !(whole === '0' && !fraction);
+  return quadKey(quad(q.subject, q.predicate, literal(`${negative ? '-' : ''}${whole}${fraction ? `.${fraction}` : ''}`, namedNode(`${XSD}decimal`)), q.graph));
 }
 
 function sameKeys(a: Set<string>, b: Set<string>): boolean {
@@ -262,7 +278,7 @@ function changedProperties(before: readonly Quad[], after: readonly Quad[], grap
     for (const q of quads) {
       if (!isContent(q, graph)) continue;
       const name = q.subject.value === iri ? localName(q.predicate.value) : `${localName(q.subject.value)}.${localName(q.predicate.value)}`;
-      (map.get(name) ?? map.set(name, new Set()).get(name)!).add(quadKey(q).replace(/^\S+ /, ''));
+      (map.get(name) ?? map.set(name, new Set()).get(name)!).add(contentKey(q).replace(/^\S+ /, ''));
     }
     return map;
   };

@@ -11,10 +11,13 @@ import { VocabularyMapping } from '../../../src/import/VocabularyMapping.js';
 import { ORGANISATION_KIND } from '../../../src/domain/RecordKind.js';
 import { projectRoot } from '../../../src/projectRoot.js';
 import { selectBindings } from '../../../src/store/selectBindings.js';
+import { XSD } from '../../../src/rdf/namespaces.js';
+import { DataFactory } from 'n3';
 import { BASE, exampleBody, startTestRegistry, type TestRegistry } from '../../support/testRegistry.js';
 
 /** 19 rows of the UKPN ECR (2025-08), byte-exact with its BOM and CRLF: test/fixtures/import-ecr/README.md. */
 const EXCERPT = join(projectRoot(), 'test/fixtures/import-ecr/ukpn-ecr-excerpt.csv');
+const { namedNode, literal, quad } = DataFactory;
 
 describe('ImportRun with the ECR importer (issue #9)', function () {
   this.timeout(120_000);
@@ -49,6 +52,17 @@ describe('ImportRun with the ECR importer (issue #9)', function () {
     assert.deepEqual(again.summary.entities, { created: 0, updated: 0, unchanged: first.summary.entities.created });
     // Only the run itself is recorded (its activity, its start and end): no record is written again.
     assert.equal(t.registry.store.head().sequence - head, 3);
+  });
+
+  it('compares numbers by value: a store that keeps "10000"^^xsd:decimal as an xsd:integer (Virtuoso) sees no change', async () => {
+    const bytes = await readFile(EXCERPT);
+    await run().run(bytes, 'ukpn-ecr-excerpt.csv');
+    const entry = `${BASE}reference/ecr/ukpn/9ac41a9acb2e`;
+    const stored = (await t.registry.store.readGraph(entry)).filter((q) => q.object.termType === 'Literal' && q.object.datatype.value === `${XSD}decimal`);
+    assert.ok(stored.length >= 2, 'the capacities are decimals');
+    await t.registry.store.commit({ remove: stored, add: stored.map((q) => quad(q.subject, q.predicate, literal(q.object.value, namedNode(`${XSD}integer`)), q.graph)) });
+    const again = await run().run(bytes, 'ukpn-ecr-excerpt.csv');
+    assert.equal(again.summary.entities.updated, 0);
   });
 
   it('updates what a newer edition changed, and says which values changed', async () => {
