@@ -58,9 +58,12 @@ describe('ImportRun with the ECR importer (issue #9)', function () {
     const bytes = await readFile(EXCERPT);
     await run().run(bytes, 'ukpn-ecr-excerpt.csv');
     const entry = `${BASE}reference/ecr/ukpn/9ac41a9acb2e`;
-    const stored = (await t.registry.store.readGraph(entry)).filter((q) => q.object.termType === 'Literal' && q.object.datatype.value === `${XSD}decimal`);
-    assert.ok(stored.length >= 2, 'the capacities are decimals');
-    await t.registry.store.commit({ remove: stored, add: stored.map((q) => quad(q.subject, q.predicate, literal(q.object.value, namedNode(`${XSD}integer`)), q.graph)) });
+    // (On Virtuoso they are integers already.)
+    const stored = (await t.registry.store.readGraph(entry)).filter((q) => q.object.termType === 'Literal' && [`${XSD}decimal`, `${XSD}integer`].includes(q.object.datatype.value) && /^\d+$/.test(q.object.value) && !q.predicate.value.endsWith('Slot'));
+    assert.ok(stored.length >= 2, 'the capacities');
+    // As integers, and as decimals with a trailing zero: the same numbers.
+    const variants = stored.flatMap((q, i) => [quad(q.subject, q.predicate, i % 2 ? literal(q.object.value, namedNode(`${XSD}integer`)) : literal(`${q.object.value}.0`, namedNode(`${XSD}decimal`)), q.graph)]);
+    await t.registry.store.commit({ remove: stored, add: variants });
     const again = await run().run(bytes, 'ukpn-ecr-excerpt.csv');
     assert.equal(again.summary.entities.updated, 0);
   });
