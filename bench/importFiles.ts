@@ -19,6 +19,7 @@ import { openRegistry } from '../src/registry.js';
 const FILES: { kind: string; file: string }[] = [
   { kind: 'ecr', file: 'ukpn_ecr_1mw_plus_2025-08.csv' },
   { kind: 'bm-units', file: 'elexon_registered_bm_units_2022-06.csv' },
+  { kind: 'bmu-fuel-types', file: 'elexon_bmu_fuel_types_2023-12.csv' },
   { kind: 'gsp', file: 'neso_gsp_gnode_lookup_2018-10.csv' },
   { kind: 'dispatches', file: 'ukpn_flexibility_dispatches_ev_subset.csv' },
   { kind: 'repd', file: 'desnz_repd_2022-10_cp1252.csv' },

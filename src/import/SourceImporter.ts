@@ -7,7 +7,7 @@ import type { TabularRow } from './tabularFile.js';
  * ImportRun decides what to write (idempotently) and records the provenance.
  */
 export interface SourceImporter {
-  /** The `fmar import <kind>` name: ecr, bm-units, dispatches, gsp, repd. */
+  /** The `fmar import <kind>` name: ecr, bm-units, bmu-fuel-types, dispatches, gsp, repd. */
   kind: string;
   /** Columns whose presence marks the header row (lines before it are preamble). */
   headerColumns: string[];

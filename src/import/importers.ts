@@ -1,5 +1,6 @@
 import type { ModelQueries } from '../ontology/modelQueries.js';
 import { BmUnitImporter } from './sources/bmUnitImporter.js';
+import { BmuFuelTypeImporter } from './sources/bmuFuelTypeImporter.js';
 import { DispatchImporter } from './sources/dispatchImporter.js';
 import { EcrImporter } from './sources/ecrImporter.js';
 import { GspImporter } from './sources/gspImporter.js';
@@ -8,7 +9,7 @@ import type { SourceImporter } from './SourceImporter.js';
 import type { VocabularyMapping } from './VocabularyMapping.js';
 
 /** The kinds `fmar import` knows, in the order the docs describe them. */
-export const IMPORT_KINDS = ['ecr', 'bm-units', 'dispatches', 'gsp', 'repd'];
+export const IMPORT_KINDS = ['ecr', 'bm-units', 'bmu-fuel-types', 'dispatches', 'gsp', 'repd'];
 
 export interface ImporterDependencies {
   model: ModelQueries;
@@ -24,6 +25,8 @@ export function importerFor(kind: string, deps: ImporterDependencies): SourceImp
       return new EcrImporter({ operator: deps.operator ?? 'UKPN', model: deps.model, vocabulary: deps.vocabulary });
     case 'bm-units':
       return new BmUnitImporter({ model: deps.model, vocabulary: deps.vocabulary });
+    case 'bmu-fuel-types':
+      return new BmuFuelTypeImporter({ vocabulary: deps.vocabulary });
     case 'dispatches':
       return new DispatchImporter({ model: deps.model, vocabulary: deps.vocabulary });
     case 'gsp':

@@ -40,6 +40,11 @@ export const ELEXON_GSP_GROUPS_FILE = 'data/mappings/elexon-gsp-groups.ttl';
  */
 export const BM_UNIT_PREFIXES = ['2__', 'V__', 'T_', 'E_', 'I_', 'C_', 'M_'] as const;
 
+/** The IRI (and graph) of the published BM unit with this BM Unit ID. */
+export function bmUnitIri(baseIri: string, bmUnitId: string): string {
+  return `${baseIri}reference/bm-units/${encodeURIComponent(bmUnitId)}`;
+}
+
 export interface BmUnitImporterOptions {
   model: ModelQueries;
   /** The source vocabularies, holding the elexon-gsp-group-name scheme (VocabularyMapping.load() reads every file of data/mappings/). */
@@ -69,8 +74,8 @@ export interface BmUnitImporterOptions {
  * Left out: the loss factor (TLF), the credit-assessment figures (WDCALF, NWDCALF, SECALF, WDBMCAIC, NWDBMCAIC,
  * WDBMCAEC, NWDBMCAEC) and flags (Manual Credit Qualifying Flag, Credit Qualifying Status), the Exempt Export and
  * Base TU flags and the Trading Unit Name: they are settlement and credit parameters, not what identifies or
- * locates a unit. The BMU fuel-type list (the data README's file 5) is not joined: its values would come from a
- * second file, which ImportRun does not record as a source of the unit (see docs/import/bm-units.md).
+ * locates a unit. The BMU fuel-type list (the data README's file 5) is its own kind, `bmu-fuel-types`
+ * (bmuFuelTypeImporter.ts), linked to these units by IRI: joined here, its values would claim this report as their source.
  */
 export class BmUnitImporter implements SourceImporter {
   readonly kind = 'bm-units';
@@ -102,7 +107,7 @@ export class BmUnitImporter implements SourceImporter {
     }
     if (!/^[A-Z0-9_-]{1,20}$/.test(id)) warnings.push({ reason: 'unusual-bm-unit-id', column: BM_UNIT_COLUMNS.bmUnitId, value: id, message: 'not of the form of a BM Unit ID (capitals, digits, _ and -, at most 20): no market unit can name it in its bmUnitId' });
 
-    const iri = `${context.baseIri}reference/bm-units/${encodeURIComponent(id)}`;
+    const iri = bmUnitIri(context.baseIri, id);
     const s = namedNode(iri);
     const g = s;
     const out: Quad[] = [];

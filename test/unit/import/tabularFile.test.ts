@@ -12,6 +12,7 @@ const SOURCES = {
   ecr: { file: 'ukpn_ecr_1mw_plus_2025-08.csv', excerpt: 'ukpn-ecr-excerpt.csv', headerColumns: ['Export MPAN / MSID', 'Licence Area'] },
   repd: { file: 'desnz_repd_2022-10_cp1252.csv', excerpt: 'desnz-repd-excerpt-cp1252.csv', headerColumns: ['Ref ID', 'Site Name'] },
   bmUnits: { file: 'elexon_registered_bm_units_2022-06.csv', excerpt: 'elexon-bm-units-excerpt.csv', headerColumns: ['BM Unit ID', 'Party ID'] },
+  bmuFuelTypes: { file: 'elexon_bmu_fuel_types_2023-12.csv', excerpt: 'elexon-bmu-fuel-types-excerpt.csv', headerColumns: ['SETT_BMU_ID', 'FUEL TYPE'] },
   dispatches: { file: 'ukpn_flexibility_dispatches_ev_subset.csv', excerpt: 'ukpn-dispatches-excerpt.csv', headerColumns: ['fu_id', 'company_name'] },
 };
 type Source = keyof typeof SOURCES;
