@@ -9,6 +9,7 @@ import { DCTERMS, FMAR, localName, PROV, RDF, XSD } from '../rdf/namespaces.js';
 import type { ImportContext, ImportedEntity, RowProblem, SourceDescription, SourceImporter } from './SourceImporter.js';
 import type { OrganisationMatcher } from './OrganisationMatcher.js';
 import { identifiersOf, partyMatchQuads } from './partyMatches.js';
+import { parseDecimal } from './cellValues.js';
 import { readTabularFile, type TabularFile } from './tabularFile.js';
 
 const { namedNode, literal, quad } = DataFactory;
@@ -257,12 +258,8 @@ const NUMERIC = new Set([`${XSD}integer`, `${XSD}decimal`]);
  */
 function contentKey(q: Quad): string {
   if (q.object.termType !== 'Literal' || !NUMERIC.has(q.object.datatype.value)) return quadKey(q);
-  const m = /^([+-]?)0*(\d*?)(?:\.(\d*?)0*)?$/.exec(q.object.value.trim());
-  if (!m) return quadKey(q);
-  const whole = m[2] || '0';
-  const fraction = m[3] ?? '';
-  const negative = m[1] === '-' && !(whole === '0' && !fraction);
-  return quadKey(quad(q.subject, q.predicate, literal(`${negative ? '-' : ''}${whole}${fraction ? `.${fraction}` : ''}`, namedNode(`${XSD}decimal`)), q.graph));
+  const number = parseDecimal(q.object.value);
+  return 'value' in number ? quadKey(quad(q.subject, q.predicate, literal(number.value, namedNode(`${XSD}decimal`)), q.graph)) : quadKey(q);
 }
 
 function sameKeys(a: Set<string>, b: Set<string>): boolean {
