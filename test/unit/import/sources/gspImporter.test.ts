@@ -22,7 +22,6 @@ const REAL = join(sharedDir(), 'data/gb/neso_gsp_gnode_lookup_2018-10.csv');
 const CONTEXT = { baseIri: BASE, sourceIri: `${BASE}reference/sources/sha256-test`, rowIri: (row: number) => `${BASE}reference/sources/sha256-test#row-${row}` };
 const GSP = (id: string) => `${BASE}reference/gsps/${id}`;
 const GSP_GROUP = (id: string) => `${FMAR_CODE}GSPGroup/${id}`;
-const HEADER_COLUMNS = ['gsp_id', 'gsp_name', 'pes_name'];
 
 function values(mapping: RowMapping, property: string): string[] {
   const gsp = mapping.entities[0];
