@@ -21,11 +21,21 @@ export interface PublishedBmUnit {
   };
 }
 
+/** Where every published BM unit's graph lives. */
+export function bmUnitsPrefix(baseIri: string): string {
+  return `${baseIri}reference/bm-units/`;
+}
+
+/** The IRI (and graph) of the published BM unit with this BM Unit ID, as `fmar import bm-units` writes it. */
+export function bmUnitIri(baseIri: string, bmUnitId: string): string {
+  return `${bmUnitsPrefix(baseIri)}${encodeURIComponent(bmUnitId)}`;
+}
+
 /** The published BM unit with this BM Unit ID, if the registry holds the Elexon register. */
 export async function readPublishedBmUnit(store: Pick<RegistryStore, 'query'>, baseIri: string, bmUnitId: string): Promise<PublishedBmUnit | undefined> {
   const rows = await selectBindings(store, `SELECT ?unit ?party ?name ?identifier ?organisation ?evidence WHERE {
     GRAPH ?unit { ?unit <${RDF}type> <${FMAR}BmUnit> ; <${FMAR}bmuId> ${JSON.stringify(bmUnitId)} . OPTIONAL { ?unit <${FMAR}bmuLeadParty> ?party } }
-    FILTER(STRSTARTS(STR(?unit), ${JSON.stringify(`${baseIri}reference/bm-units/`)}))
+    FILTER(STRSTARTS(STR(?unit), ${JSON.stringify(bmUnitsPrefix(baseIri))}))
     OPTIONAL { GRAPH ?partyGraph { ?party <${FMAR}partyName> ?name } }
     OPTIONAL { GRAPH ?idGraph { ?party <${FMAR}partyIdentifier> ?identifier } }
     OPTIONAL { GRAPH ?matchGraph { ?party <${FMAR}matchedOrganisation> ?organisation . OPTIONAL { ?party <${FMAR}matchEvidence> ?evidence } } }

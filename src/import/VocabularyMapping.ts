@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Parser, Store, type Term } from 'n3';
 import { projectRoot } from '../projectRoot.js';
 import { DCTERMS, FMAR_CODE, RDF, SKOS, localName } from '../rdf/namespaces.js';
+import type { RowProblem } from './SourceImporter.js';
 
 /** The namespace of FMAR's source-vocabulary mappings: one concept scheme per publisher vocabulary. */
 export const FMAR_MAPPING = 'https://w3id.org/fmar/mapping/';
@@ -194,4 +195,9 @@ function readMappings(store: Store, subject: Term): MappedConcept {
     }
   }
   return { codes, relations };
+}
+
+/** The warning for a published value no label of the source vocabularies matches: kept as published, never guessed (issue #9). */
+export function unmappedValueWarning(column: string, value: string | undefined): RowProblem {
+  return { reason: 'unmapped-value', column, value, message: 'no concept of the source vocabularies (data/mappings/source-vocabularies.ttl) has this label: the value is kept as published, without an FMAR code' };
 }

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ecrEntryFromQuads, type EcrEntry } from '../../src/domain/authenticity/ecrEntries.js';
-import { ECR_COLUMNS, EcrImporter } from '../../src/import/sources/ecrImporter.js';
+import { ECR_COLUMNS, EcrImporter, ecrRowMappings } from '../../src/import/sources/ecrImporter.js';
 import { readTabularFile } from '../../src/import/tabularFile.js';
 import { VocabularyMapping } from '../../src/import/VocabularyMapping.js';
 import type { ModelQueries } from '../../src/ontology/modelQueries.js';
@@ -17,13 +17,10 @@ export const UKPN_ECR_FILE = join(sharedDir(), 'data/gb/ukpn_ecr_1mw_plus_2025-0
 export async function ukpnEcrEntriesByLine(model: ModelQueries, baseIri = 'http://registry.test/'): Promise<Map<number, EcrEntry>> {
   const importer = new EcrImporter({ operator: 'UKPN', model, vocabulary: await VocabularyMapping.load() });
   const file = readTabularFile(await readFile(UKPN_ECR_FILE), { headerColumns: [ECR_COLUMNS.licenceArea, ECR_COLUMNS.connectionStatus], sourceName: 'ukpn_ecr_1mw_plus_2025-08.csv' });
-  const sourceIri = `${baseIri}reference/sources/test`;
-  const context = { baseIri, sourceIri, rowIri: (row: number) => `${sourceIri}#row-${row}` };
-  importer.begin();
   const entries = new Map<number, EcrEntry>();
-  for (const row of file.rows) {
-    const [entry] = importer.mapRow(row, context).entities;
-    if (entry) entries.set(row.line, ecrEntryFromQuads(entry.iri, entry.quads));
+  for (const [line, mapping] of ecrRowMappings(file, importer, baseIri)) {
+    const [entry] = mapping.entities;
+    if (entry) entries.set(line, ecrEntryFromQuads(entry.iri, entry.quads));
   }
   return entries;
 }

@@ -1,6 +1,6 @@
 import type { AssetFacts } from './assetFacts.js';
 import type { AuthenticityFinding } from './AuthenticityFinding.js';
-import type { EcrEntry } from './ecrEntries.js';
+import { isEcrKeyReference, type EcrEntry } from './ecrEntries.js';
 import type { MpanDistributors } from './mpan.js';
 
 export interface EcrCrossCheckOptions {
@@ -91,7 +91,7 @@ function round(n: number): number {
 
 /** How a finding names the entry: its site and the row of the published file it was read from, where known. */
 export function describeEntry(entry: EcrEntry): string {
-  const reference = entry.references.find((r) => /-ECR-[0-9a-f]{12}$/.test(r)) ?? entry.references[0];
+  const reference = entry.references.find(isEcrKeyReference) ?? entry.references[0];
   const where = entry.source ? `, row ${entry.source.row} (line ${entry.source.line}) of the published file` : '';
   return `the Embedded Capacity Register entry ${reference ?? entry.iri}${entry.siteName ? ` (${entry.siteName}${where})` : where ? ` (${where.slice(2)})` : ''}`;
 }

@@ -57,6 +57,11 @@ export function ecrEntryReference(operator: string, keyHash: string): string {
   return `${operator.toUpperCase()}-ECR-${keyHash}`;
 }
 
+/** Whether a reference is the key reference an entry answers to in every edition (not the register's own Reference). */
+export function isEcrKeyReference(reference: string): boolean {
+  return /^[A-Z]+-ECR-[0-9a-f]{12}$/.test(reference);
+}
+
 /** The operator a reference of the form `{OPERATOR}-ECR-…` names, upper case; undefined for a register's own Reference. */
 export function operatorOfEcrReference(reference: string): string | undefined {
   return /^([A-Za-z]+)-ECR-/.exec(reference.trim())?.[1]?.toUpperCase();

@@ -1,5 +1,6 @@
 import { DataFactory, type Quad } from 'n3';
 import type { ModelQueries } from '../../ontology/modelQueries.js';
+import { bmUnitIri } from '../../domain/publishedBmUnits.js';
 import { FMAR, FMAR_CODE, RDF, XSD } from '../../rdf/namespaces.js';
 import { megawattsToKilowatts, parseDate, parseDecimal, parseYesNo, type Parsed } from '../cellValues.js';
 import type { ImportContext, ImportedEntity, RowMapping, RowProblem, SourceImporter } from '../SourceImporter.js';
@@ -39,11 +40,6 @@ export const ELEXON_GSP_GROUPS_FILE = 'data/mappings/elexon-gsp-groups.ttl';
  * longest first so that 2__ and V__ are not read as shorter prefixes. The ontology's fmar:bmuKind says what each is.
  */
 export const BM_UNIT_PREFIXES = ['2__', 'V__', 'T_', 'E_', 'I_', 'C_', 'M_'] as const;
-
-/** The IRI (and graph) of the published BM unit with this BM Unit ID. */
-export function bmUnitIri(baseIri: string, bmUnitId: string): string {
-  return `${baseIri}reference/bm-units/${encodeURIComponent(bmUnitId)}`;
-}
 
 export interface BmUnitImporterOptions {
   model: ModelQueries;

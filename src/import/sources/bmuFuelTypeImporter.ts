@@ -1,10 +1,10 @@
 import { DataFactory, type Quad } from 'n3';
+import { bmUnitIri } from '../../domain/publishedBmUnits.js';
 import { FMAR, FMAR_CODE, RDF, XSD } from '../../rdf/namespaces.js';
 import { parseDate } from '../cellValues.js';
 import type { ImportContext, RowMapping, RowProblem, SourceImporter } from '../SourceImporter.js';
 import type { TabularRow } from '../tabularFile.js';
-import type { VocabularyMapping } from '../VocabularyMapping.js';
-import { bmUnitIri } from './bmUnitImporter.js';
+import { unmappedValueWarning, type VocabularyMapping } from '../VocabularyMapping.js';
 
 const { namedNode, literal, quad } = DataFactory;
 
@@ -92,7 +92,7 @@ export class BmuFuelTypeImporter implements SourceImporter {
 
     const codesOf = (scheme: string, column: string, value: string | undefined) => {
       const mapped = this.options.vocabulary.map(scheme, value);
-      if (mapped && 'unmapped' in mapped) warnings.push({ reason: 'unmapped-value', column, value, message: 'no concept of the source vocabularies (data/mappings/source-vocabularies.ttl) has this label: the value is kept as published, without an FMAR code' });
+      if (mapped && 'unmapped' in mapped) warnings.push(unmappedValueWarning(column, value));
       return mapped && 'codes' in mapped ? mapped.codes : {};
     };
     const further = codesOf(FURTHER_FUEL_TYPE_SCHEME, BMU_FUEL_TYPE_COLUMNS.furtherFuelType, furtherFuelType);

@@ -2,13 +2,13 @@ import { createHash } from 'node:crypto';
 import { DataFactory, type Quad } from 'n3';
 import type { ModelQueries } from '../../ontology/modelQueries.js';
 import { dnoCodeOfLicenceArea } from '../../domain/authenticity/ecrLicenceArea.js';
-import { ecrEntryIri, ecrEntryReference } from '../../domain/authenticity/ecrEntries.js';
+import { ecrEntryIri, ecrEntryReference, isEcrKeyReference } from '../../domain/authenticity/ecrEntries.js';
 import { FMAR, FMAR_CODE, RDF, XSD } from '../../rdf/namespaces.js';
 import { isNoValue, megawattsToKilowatts, parseDate, parseDecimal, parseYesNo, sumDecimals, type Parsed } from '../cellValues.js';
 import { organisationNameKey } from '../../domain/organisationNames.js';
 import type { ImportContext, ImportedEntity, RowMapping, RowProblem, SourceDescription, SourceImporter } from '../SourceImporter.js';
 import type { TabularFile, TabularRow } from '../tabularFile.js';
-import { normaliseLabel, type VocabularyMapping } from '../VocabularyMapping.js';
+import { normaliseLabel, unmappedValueWarning, type VocabularyMapping } from '../VocabularyMapping.js';
 import { referencePartyEntity } from './referenceParty.js';
 
 const { namedNode, literal, quad } = DataFactory;
@@ -192,7 +192,7 @@ export class EcrImporter implements SourceImporter {
     if (!source && !technology && !capacityKw) return undefined;
     const { sourceMapping, technologyMapping, assetCategory, energySourceCode } = ecrTechnologyCodes(this.options.vocabulary, source, technology, row.cell(ECR_COLUMNS.cogeneration(n)));
     for (const [mapping, column, value] of [[sourceMapping, ECR_COLUMNS.energySource(n), source], [technologyMapping, ECR_COLUMNS.conversionTechnology(n), technology]] as const) {
-      if (mapping && 'unmapped' in mapping) warnings.push({ reason: 'unmapped-value', column, value, message: `no concept of the source vocabularies (data/mappings/source-vocabularies.ttl) has this label: the value is kept as published, without an FMAR code` });
+      if (mapping && 'unmapped' in mapping) warnings.push(unmappedValueWarning(column, value));
     }
     return { slot: n, source, technology, capacityKw, storageKwh, assetCategory, energySourceCode };
   }
@@ -207,19 +207,27 @@ export class EcrImporter implements SourceImporter {
 }
 
 /**
+ * What the importer makes of each row of a register, by the line the row starts on, in file order (a row's key, and
+ * so its entry's reference, depends on the rows before it): without a store, for the sample builder and the tests.
+ */
+export function ecrRowMappings(file: TabularFile, importer: EcrImporter, baseIri = 'https://registry.invalid/'): Map<number, RowMapping> {
+  const sourceIri = `${baseIri}reference/sources/any`;
+  const context: ImportContext = { baseIri, sourceIri, rowIri: (row) => `${sourceIri}#row-${row}` };
+  importer.begin();
+  return new Map(file.rows.map((row) => [row.line, importer.mapRow(row, context)]));
+}
+
+/**
  * The stable reference (`{OPERATOR}-ECR-{12 hex digits}`) of the entry each row of a register becomes, by the line the
  * row starts on; rows the importer rejects have none. What an FSP, or the sample builder, writes as an asset's
  * ecrReference: the line of a row moves between editions, its reference does not.
  */
 export function ecrEntryReferencesByLine(file: TabularFile, importer: EcrImporter): Map<number, string> {
-  const sourceIri = 'https://registry.invalid/reference/sources/any';
-  const context: ImportContext = { baseIri: 'https://registry.invalid/', sourceIri, rowIri: (row) => `${sourceIri}#row-${row}` };
-  importer.begin();
   const references = new Map<number, string>();
-  for (const row of file.rows) {
-    const [entry] = importer.mapRow(row, context).entities;
-    const reference = entry?.quads.find((q) => q.predicate.value === `${FMAR}ecrEntryReference` && /-ECR-[0-9a-f]{12}$/.test(q.object.value));
-    if (reference) references.set(row.line, reference.object.value);
+  for (const [line, mapping] of ecrRowMappings(file, importer)) {
+    const [entry] = mapping.entities;
+    const reference = entry?.quads.find((q) => q.predicate.value === `${FMAR}ecrEntryReference` && isEcrKeyReference(q.object.value));
+    if (reference) references.set(line, reference.object.value);
   }
   return references;
 }

@@ -3,7 +3,7 @@ import { FMAR, FMAR_CODE, RDF, XSD } from '../../rdf/namespaces.js';
 import { megawattsToKilowatts, parseDate, parseDecimal, parseYesNo } from '../cellValues.js';
 import type { ImportContext, ImportedEntity, RowMapping, RowProblem, SourceImporter } from '../SourceImporter.js';
 import type { TabularRow } from '../tabularFile.js';
-import type { VocabularyMapping } from '../VocabularyMapping.js';
+import { unmappedValueWarning, type VocabularyMapping } from '../VocabularyMapping.js';
 import { referencePartyEntity } from './referenceParty.js';
 
 const { namedNode, literal, quad } = DataFactory;
@@ -124,7 +124,7 @@ export class RepdImporter implements SourceImporter {
     if ('value' in chp) add('repdChpEnabled', literal(String(chp.value), namedNode(`${XSD}boolean`)));
     else if ('problem' in chp) warnings.push({ reason: 'bad-flag', column: REPD_COLUMNS.chpEnabled, value: chpCell, message: chp.problem });
     const mapped = this.options.vocabulary.map(REPD_TECHNOLOGY_SCHEME, technology);
-    if (mapped && 'unmapped' in mapped) warnings.push({ reason: 'unmapped-value', column: REPD_COLUMNS.technologyType, value: technology, message: 'no concept of the source vocabularies (data/mappings/source-vocabularies.ttl) has this label: the value is kept as published, without an FMAR code' });
+    if (mapped && 'unmapped' in mapped) warnings.push(unmappedValueWarning(REPD_COLUMNS.technologyType, technology));
     const codes = mapped && 'codes' in mapped ? mapped.codes : {};
     // CHP Enabled = Yes: the plant runs as combined heat and power, whatever it burns (data/mappings/README.md).
     const assetCategory = 'value' in chp && chp.value ? 'CHP' : codes.AssetCategory;

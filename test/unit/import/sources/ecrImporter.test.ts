@@ -5,7 +5,7 @@ import { parse } from 'csv-parse/sync';
 import { ecrEntryFromQuads, type EcrEntry } from '../../../../src/domain/authenticity/ecrEntries.js';
 import { loadOntologyModel } from '../../../../src/ontology/loadOntologyModel.js';
 import { ModelQueries } from '../../../../src/ontology/modelQueries.js';
-import { ECR_COLUMNS, EcrImporter, ecrEntryReferencesByLine } from '../../../../src/import/sources/ecrImporter.js';
+import { ECR_COLUMNS, EcrImporter, ecrEntryReferencesByLine, ecrRowMappings } from '../../../../src/import/sources/ecrImporter.js';
 import type { RowMapping } from '../../../../src/import/SourceImporter.js';
 import { readTabularFile, TabularFileError, type TabularFile } from '../../../../src/import/tabularFile.js';
 import { VocabularyMapping } from '../../../../src/import/VocabularyMapping.js';
@@ -15,7 +15,6 @@ import { fixturesDir, root } from '../../../support/fixtures.js';
 import { UKPN_ECR_FILE } from '../../../support/ukpnEcr.js';
 
 const BASE = 'http://registry.test/';
-const CONTEXT = { baseIri: BASE, sourceIri: `${BASE}reference/sources/sha256-test`, rowIri: (row: number) => `${BASE}reference/sources/sha256-test#row-${row}` };
 const HEADER_COLUMNS = [ECR_COLUMNS.licenceArea, ECR_COLUMNS.connectionStatus, ECR_COLUMNS.energySource(1)];
 
 /**
@@ -26,7 +25,7 @@ describe('EcrImporter: the UKPN Embedded Capacity Register, row by row', functio
   this.timeout(60_000);
   let importer: EcrImporter;
   let file: TabularFile;
-  const mappings = new Map<number, RowMapping>();
+  let mappings: Map<number, RowMapping>;
   const entry = (line: number): EcrEntry => {
     const [e] = mappings.get(line)!.entities;
     return ecrEntryFromQuads(e.iri, e.quads);
@@ -36,8 +35,7 @@ describe('EcrImporter: the UKPN Embedded Capacity Register, row by row', functio
     const model = new ModelQueries(await loadOntologyModel(join(root, 'ontology')));
     importer = new EcrImporter({ operator: 'UKPN', model, vocabulary: await VocabularyMapping.load() });
     file = readTabularFile(await readFile(UKPN_ECR_FILE), { headerColumns: HEADER_COLUMNS, sourceName: 'ukpn_ecr_1mw_plus_2025-08.csv' });
-    importer.begin();
-    for (const row of file.rows) mappings.set(row.line, importer.mapRow(row, CONTEXT));
+    mappings = ecrRowMappings(file, importer, BASE);
   });
 
   it('accepts all 1,240 rows (BOM, CRLF), with the counts of the data README, and warns only about line 303', () => {
